@@ -1,0 +1,59 @@
+"""The provision tree: what every layout parser produces and every later stage reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PROVISION = "provision"
+DIVISION = "division"
+
+
+@dataclass
+class Node:
+    """One node of an instrument's tree: a provision (citable text) or a division (a heading).
+
+    ``start``/``end`` are character offsets into the instrument's ``text.txt``; the node's
+    text is exactly ``source_text[start:end]`` (its own label excluded, sub-provisions included).
+    """
+
+    id: str
+    kind: str  # PROVISION or DIVISION
+    unit_type: str  # Article, Section, Subsection, Paragraph, Point, Subpoint, ... / Part, Chapter, ...
+    citation: str
+    start: int
+    end: int
+    line: int  # 1-based line number of the node's first line, for error messages
+    number: str | None = None  # label as used in the id: "54", "5", "a"
+    label: str | None = None  # label as printed: "(a)", "1.", "54"
+    heading: str | None = None
+    crossheading: str | None = None  # the cross-heading printed above a section, if any
+    parent: str | None = None  # id of the parent node, None for top-level nodes
+    division: str | None = None  # innermost enclosing division id, for provisions
+    depth: int = 1  # 1 = directly under the instrument (or a division) for provisions
+    notes: list[str] = field(default_factory=list)  # editorial notes found in the text
+
+    def text(self, source: str) -> str:
+        return source[self.start : self.end]
+
+
+@dataclass
+class ParsedInstrument:
+    instrument_id: str
+    text: str
+    nodes: list[Node]
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # instrument-level editorial notes
+
+    @property
+    def provisions(self) -> list[Node]:
+        return [n for n in self.nodes if n.kind == PROVISION]
+
+    @property
+    def divisions(self) -> list[Node]:
+        return [n for n in self.nodes if n.kind == DIVISION]
+
+    def by_id(self) -> dict[str, Node]:
+        return {n.id: n for n in self.nodes}
+
+    def text_of(self, node_id: str) -> str:
+        return self.by_id()[node_id].text(self.text)
