@@ -90,7 +90,11 @@ def load_instrument(folder: Path) -> Instrument:
 
 
 def list_instruments(sources_dir: Path = SOURCES_DIR) -> list[Instrument]:
-    return [load_instrument(f) for f in sorted(sources_dir.iterdir()) if (f / "metadata.json").exists()]
+    return [
+        load_instrument(f)
+        for f in sorted(sources_dir.iterdir())
+        if not f.name.startswith(".") and (f / "metadata.json").exists()
+    ]
 
 
 def get_instrument(instrument_id: str, sources_dir: Path = SOURCES_DIR) -> Instrument:

@@ -1,0 +1,29 @@
+# `make run` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.requirements-installed
+
+.PHONY: run test graph bench clean-graph
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# Builds the graph when it is missing or its inputs changed; a no-op rebuild takes about a second.
+graph: $(STAMP)
+	$(PY) -m kg build
+
+run: graph
+	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
+
+test: graph
+	$(PY) -m pytest -q
+
+bench: graph
+	$(PY) bench/build_bench.py
+
+clean-graph:
+	rm -rf data

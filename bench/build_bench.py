@@ -1,0 +1,67 @@
+"""Build benchmark: full build from scratch and a rebuild with nothing changed.
+
+Prints a table and writes ``bench/results/build.json``. Each run is a child process
+(``python -m kg build``) in a fresh data folder, so peak memory is the build's own.
+Targets on 2 cores: full build < 30 s, no-change rebuild < 3 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results" / "build.json"
+TARGETS = {"full build": 30.0, "rebuild, nothing changed": 3.0}
+
+
+def timed_build(data_dir: str, *extra: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB; Linux reports ru_maxrss in KiB) of one build process."""
+    env = {**os.environ, "PCG_DATA_DIR": data_dir}
+    start = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "kg", "build", "--quiet", *extra], cwd=REPO, env=env,
+                             stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(f"build failed with status {status}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as data_dir:
+        seconds, peak = timed_build(data_dir)
+        rows.append({"case": "full build", "seconds": round(seconds, 2), "peak_rss_mib": round(peak, 1)})
+        seconds, peak = timed_build(data_dir)
+        rows.append({"case": "rebuild, nothing changed", "seconds": round(seconds, 2),
+                     "peak_rss_mib": round(peak, 1)})
+        manifest = json.loads((Path(data_dir) / "current" / "manifest.json").read_text())
+    for row in rows:
+        row["target_seconds"] = TARGETS[row["case"]]
+        row["meets_target"] = row["seconds"] < row["target_seconds"]
+    print(f"{'case':28} {'seconds':>8} {'target':>7} {'peak MiB':>9}  ok")
+    for row in rows:
+        print(f"{row['case']:28} {row['seconds']:>8.2f} {row['target_seconds']:>7.1f} "
+              f"{row['peak_rss_mib']:>9.1f}  {'yes' if row['meets_target'] else 'NO'}")
+    provisions = sum(i["provisions"] for i in manifest["instruments"])
+    print(f"graph: {manifest['triples']:,} triples, {provisions:,} provisions, "
+          f"{len(manifest['instruments'])} instruments")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "benchmark": "build", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "graph": {"triples": manifest["triples"], "provisions": provisions},
+        "results": rows,
+    }, indent=2) + "\n")
+    print(f"written {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""Jurisdiction codes and their names: one label per code across the whole graph."""
+
+from __future__ import annotations
+
+# ISO 3166-1 alpha-2 codes, plus EU and INT (international instruments).
+NAMES = {
+    "INT": "International", "EU": "European Union", "GB": "United Kingdom", "AU": "Australia",
+    "CA": "Canada", "DE": "Germany", "NO": "Norway", "US": "United States", "FR": "France",
+    "NL": "Netherlands", "BE": "Belgium", "AT": "Austria", "CH": "Switzerland", "IE": "Ireland",
+    "IT": "Italy", "ES": "Spain", "PT": "Portugal", "SE": "Sweden", "DK": "Denmark", "FI": "Finland",
+    "PL": "Poland", "MT": "Malta", "LU": "Luxembourg", "NZ": "New Zealand", "MX": "Mexico",
+    "PH": "Philippines", "SG": "Singapore", "TH": "Thailand", "MY": "Malaysia", "ID": "Indonesia",
+    "NG": "Nigeria", "ZA": "South Africa", "IN": "India", "JP": "Japan", "BR": "Brazil",
+}
+
+
+def label(code: str) -> str:
+    """The name of a jurisdiction code; unknown codes stand for themselves."""
+    return NAMES.get(code.upper(), code.upper())

@@ -1,0 +1,170 @@
+"""``python -m kg build``: sources → provision trees → RDF → SHACL check → new store, swapped in.
+
+Stages report progress through a callback so the CLI can draw a progress bar and the app
+a spinner. Any failure leaves ``data/current`` untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
+
+from ingest import PIPELINE_VERSION
+from ingest.catalogue import SOURCES_DIR, list_instruments
+from kg import store as stores
+from kg.config import ONTOLOGY_DIR, REPO_ROOT
+from kg.namespaces import entity, graph_iri, pcg, term
+from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
+from kg.shapes import validate_quads
+
+Progress = Callable[[str, int, int], None]  # (stage description, done, total)
+
+FINGERPRINT_CODE_DIRS = ("ingest", "kg")
+
+
+@dataclass
+class InstrumentReport:
+    instrument: str
+    provisions: int
+    divisions: int
+    triples: int
+    partial: bool
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    build_id: str
+    skipped: bool
+    seconds: float
+    triples: int
+    instruments: list[InstrumentReport]
+    path: Path | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "build_id": self.build_id,
+            "skipped": self.skipped,
+            "seconds": round(self.seconds, 3),
+            "triples": self.triples,
+            "instruments": [vars(r) for r in self.instruments],
+        }
+
+
+def fingerprint(sources_dir: Path) -> str:
+    """Hash of everything a build reads: sources, ontology and the pipeline's own code."""
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    files = sorted(p for p in sources_dir.rglob("*") if p.is_file())
+    files += sorted(p for p in ONTOLOGY_DIR.glob("*.ttl"))
+    for folder in FINGERPRINT_CODE_DIRS:
+        files += sorted((REPO_ROOT / folder).rglob("*.py")) + sorted((REPO_ROOT / folder).rglob("*.rq"))
+    for path in files:
+        digest.update(str(path.relative_to(path.anchor)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ontology_quads() -> list[Quad]:
+    g = graph_iri("ontology")
+    quads = []
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+        if path.name == "shapes.ttl":
+            continue
+        for triple in parse(path=str(path), format=RdfFormat.TURTLE):
+            quads.append(Quad(triple.subject, triple.predicate, triple.object, g))
+    return quads
+
+
+def build_activity_quads(build_id: str, started: str, ended: str, instrument_ids: list[str]) -> list[Quad]:
+    g, activity = graph_iri("build"), entity(f"build/{build_id}")
+    dt = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+    quads = [
+        Quad(activity, RDF_TYPE, term("prov", "Activity"), g),
+        Quad(activity, term("prov", "startedAtTime"), Literal(started, datatype=dt), g),
+        Quad(activity, term("prov", "endedAtTime"), Literal(ended, datatype=dt), g),
+        Quad(activity, pcg("pipelineVersion"), Literal(PIPELINE_VERSION), g),
+    ]
+    for iid in instrument_ids:
+        quads.append(Quad(activity, term("prov", "used"), source_iri(iid), g))
+        quads.append(Quad(entity(iid), term("prov", "wasGeneratedBy"), activity, g))
+    return quads
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def build(
+    *, sources_dir: Path = SOURCES_DIR, force: bool = False, progress: Progress | None = None
+) -> BuildReport:
+    progress = progress or (lambda stage, done, total: None)
+    t0 = time.perf_counter()
+    stores.remove_partial_builds()
+    print_ = fingerprint(sources_dir)
+    current = stores.current_build()
+    if current is not None and current.manifest.exists() and not force:
+        manifest = stores.read_manifest(current)
+        if manifest.get("fingerprint") == print_:
+            return BuildReport(
+                build_id=manifest["build_id"], skipped=True, seconds=time.perf_counter() - t0,
+                triples=manifest["triples"],
+                instruments=[InstrumentReport(**r) for r in manifest["instruments"]], path=current.root,
+            )
+
+    started = _now()
+    build_id = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    instruments = list_instruments(sources_dir)
+    quads: list[Quad] = []
+    reports = []
+    for done, instrument in enumerate(instruments):
+        progress(f"parse {instrument.id}", done, len(instruments))
+        parsed = instrument.parse()
+        own = list(instrument_quads(instrument, parsed))
+        quads.extend(own)
+        reports.append(
+            InstrumentReport(
+                instrument=instrument.id, provisions=len(parsed.provisions),
+                divisions=len(parsed.divisions), triples=len(own), partial=instrument.is_partial,
+                warnings=parsed.warnings,
+            )
+        )
+    progress("parse", len(instruments), len(instruments))
+    quads.extend(ontology_quads())
+    quads.extend(build_activity_quads(build_id, started, _now(), [i.id for i in instruments]))
+
+    progress("validate against SHACL shapes", 0, 1)
+    validate_quads(quads)
+    progress("validate against SHACL shapes", 1, 1)
+
+    partial = stores.new_build_dir(build_id)
+    progress("write store", 0, 1)
+    store = Store(str(partial.store))
+    store.bulk_extend(quads)
+    store.flush()
+    store.optimize()
+    del store
+    serialize((q.triple for q in quads), output=str(partial.turtle), format=RdfFormat.TURTLE,
+              prefixes=_dump_prefixes())
+    serialize(quads, output=str(partial.trig), format=RdfFormat.TRIG, prefixes=_dump_prefixes())
+    progress("write store", 1, 1)
+
+    report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,
+                         triples=len(quads), instruments=reports)
+    manifest = {**report.as_dict(), "fingerprint": print_, "started": started, "ended": _now(),
+                "pipeline_version": PIPELINE_VERSION}
+    partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    report.path = stores.publish(partial).root
+    return report
+
+
+def _dump_prefixes() -> dict[str, str]:
+    from kg.namespaces import prefixes
+
+    return prefixes()

@@ -1,0 +1,144 @@
+"""``python -m kg …``: every capability of the app, on the command line.
+
+Errors are one line on stderr (``[E00n] file:line: what went wrong``) and exit status 2;
+tracebacks are kept for bugs, not for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ingest.errors import PCGError
+
+
+def _progress_bar():
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        key = stage.split(" ")[0]
+        bar = bars.get(key)
+        if bar is None:
+            bar = bars[key] = tqdm(total=total, desc=key, unit="step", file=sys.stderr, leave=True)
+        bar.set_postfix_str(stage[len(key):].strip()[:40])
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def cmd_build(args) -> int:
+    from kg.build import build
+
+    report = build(force=args.force, progress=None if args.quiet else _progress_bar(),
+                   **({"sources_dir": Path(args.sources)} if args.sources else {}))
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2))
+        return 0
+    if report.skipped:
+        print(f"Graph is up to date (build {report.build_id}); nothing changed. Use --force to rebuild.")
+    print(f"{'instrument':40} {'provisions':>10} {'divisions':>9} {'triples':>8}  note")
+    for r in report.instruments:
+        note = "partial text" if r.partial else ""
+        if r.warnings:
+            note += f"{'; ' if note else ''}{len(r.warnings)} parse warning(s)"
+        print(f"{r.instrument:40} {r.provisions:>10} {r.divisions:>9} {r.triples:>8}  {note}")
+    total = sum(r.provisions for r in report.instruments)
+    print(f"{'total':40} {total:>10} {'':>9} {report.triples:>8}")
+    print(f"{'Checked' if report.skipped else 'Built'} in {report.seconds:.1f} s → {report.path}")
+    return 0
+
+
+def cmd_provisions(args) -> int:
+    from kg import read
+
+    rows = read.provisions(args.instrument)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    else:
+        for row in rows:
+            print(f"{row['id']:45} {row['citation']}")
+            print(f"    {row['text'][:200]!r}")
+    return 0
+
+
+def cmd_instruments(args) -> int:
+    from kg import read
+
+    rows = read.instruments()
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        flag = "PARTIAL" if r["partial"] else "complete"
+        print(f"{r['id']:40} {r['jurisdiction']:4} {r['kind']:11} {r['provisions']:>6}  {flag:8} {r['short_title']}")
+    return 0
+
+
+def cmd_add(args) -> int:
+    from ingest.add import add_instrument
+
+    result = add_instrument(
+        Path(args.path), instrument_id=args.id, title=args.title, jurisdiction=args.jurisdiction,
+        layout=args.layout, kind=args.kind, short_title=args.short_title, official_url=args.url,
+        licence=args.licence, language=args.language, version_date=args.version_date,
+        **({"sources_dir": Path(args.sources)} if args.sources else {}),
+    )
+    print(f"Added {result.instrument_id} (layout {result.layout}): {result.provisions} provisions "
+          f"→ {result.folder}. Run `python -m kg build` to put it in the graph.")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m kg", description="Policy Coherence Graph")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="parse the sources and build the graph (atomic)")
+    b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    b.add_argument("--sources", help="sources folder (default: ingest/sources)")
+    b.add_argument("--json", action="store_true", help="print the build report as JSON")
+    b.add_argument("--quiet", action="store_true", help="no progress bar")
+    b.set_defaults(func=cmd_build)
+
+    pr = sub.add_parser("provisions", help="list the provisions of an instrument")
+    pr.add_argument("--instrument", required=True, help="instrument id, e.g. uk-msa-2015")
+    pr.add_argument("--json", action="store_true", help="one JSON object per line")
+    pr.set_defaults(func=cmd_provisions)
+
+    ins = sub.add_parser("instruments", help="list instruments with counts and completeness")
+    ins.add_argument("--json", action="store_true")
+    ins.set_defaults(func=cmd_instruments)
+
+    a = sub.add_parser("add", help="add a plain-text law to the sources")
+    a.add_argument("path", help="UTF-8 plain-text file of the law")
+    a.add_argument("--id", required=True, help="instrument id (lower case, digits, hyphens)")
+    a.add_argument("--title", required=True)
+    a.add_argument("--jurisdiction", required=True, help="e.g. EU, GB, AU, CA, INT")
+    a.add_argument("--layout", help="treaty, eu-act, uk-act, au-act, ca-act, de-act, no-act (detected if omitted)")
+    a.add_argument("--kind", help="treaty, act, directive, regulation, proposal (guessed if omitted)")
+    a.add_argument("--short-title", help="short name used in citations (default: the title)")
+    a.add_argument("--url", help="official URL")
+    a.add_argument("--licence", default="See the official source", help="licence of the text")
+    a.add_argument("--language", default="en")
+    a.add_argument("--version-date", help="YYYY-MM-DD date of this version of the text")
+    a.add_argument("--sources", help="sources folder (default: ingest/sources)")
+    a.set_defaults(func=cmd_add)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PCGError as err:
+        print(err.one_line(), file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

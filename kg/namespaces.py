@@ -1,0 +1,57 @@
+"""IRIs: vocabulary namespaces (fixed) and instance IRIs minted from provision ids (configurable)."""
+
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from kg.config import ONTOLOGY_NS, base_iri
+
+PREFIXES = {
+    "pcg": ONTOLOGY_NS,
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "org": "http://www.w3.org/ns/org#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "void": "http://rdfs.org/ns/void#",
+    "dcat": "http://www.w3.org/ns/dcat#",
+}
+
+
+def prefixes() -> dict[str, str]:
+    """All prefixes including ``pcgid:`` for instances under the configured base."""
+    return {**PREFIXES, "pcgid": id_ns()}
+
+
+def sparql_prologue() -> str:
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items())
+
+
+def id_ns() -> str:
+    return base_iri() + "id/"
+
+
+def term(prefix: str, local: str) -> NamedNode:
+    return NamedNode(PREFIXES[prefix] + local)
+
+
+def pcg(local: str) -> NamedNode:
+    return NamedNode(ONTOLOGY_NS + local)
+
+
+def entity(entity_id: str) -> NamedNode:
+    """Instance IRI for a provision, division or instrument id: ``uk-msa-2015/s54/1``."""
+    return NamedNode(id_ns() + entity_id)
+
+
+def graph_iri(name: str) -> NamedNode:
+    return NamedNode(base_iri() + "graph/" + name)
+
+
+def id_from_iri(iri: str) -> str | None:
+    ns = id_ns()
+    return iri[len(ns):] if iri.startswith(ns) else None

@@ -1,0 +1,123 @@
+"""Where builds live and how readers open them.
+
+``data/builds/<build-id>/`` holds one complete build (``store/`` for Oxigraph, ``graph.ttl``,
+``graph.trig``, ``manifest.json``); ``data/current`` is a symlink to the build in service.
+A build is written under a ``.partial`` name and only becomes ``current`` through an atomic
+symlink swap, so readers never see a half-written graph.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import Store
+
+from kg.config import data_dir
+from ingest.errors import NoGraphError
+
+PARTIAL_SUFFIX = ".partial"
+KEEP_PREVIOUS_BUILDS = 1
+
+
+@dataclass(frozen=True)
+class BuildPaths:
+    root: Path
+
+    @property
+    def store(self) -> Path:
+        return self.root / "store"
+
+    @property
+    def turtle(self) -> Path:
+        return self.root / "graph.ttl"
+
+    @property
+    def trig(self) -> Path:
+        return self.root / "graph.trig"
+
+    @property
+    def manifest(self) -> Path:
+        return self.root / "manifest.json"
+
+
+def builds_dir() -> Path:
+    return data_dir() / "builds"
+
+
+def current_link() -> Path:
+    return data_dir() / "current"
+
+
+def current_build() -> BuildPaths | None:
+    link = current_link()
+    if not link.exists():
+        return None
+    return BuildPaths(link.resolve())
+
+
+def require_current_build() -> BuildPaths:
+    build = current_build()
+    if build is None or not build.manifest.exists():
+        raise NoGraphError(f"no graph has been built in {data_dir()}; run: python -m kg build")
+    return build
+
+
+def read_manifest(build: BuildPaths | None = None) -> dict:
+    build = build or require_current_build()
+    return json.loads(build.manifest.read_text(encoding="utf-8"))
+
+
+def new_build_dir(build_id: str) -> BuildPaths:
+    root = builds_dir() / f"{build_id}{PARTIAL_SUFFIX}"
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    return BuildPaths(root)
+
+
+def publish(partial: BuildPaths) -> BuildPaths:
+    """Make a finished build current: rename it, then swap the symlink atomically."""
+    final = BuildPaths(partial.root.with_name(partial.root.name.removesuffix(PARTIAL_SUFFIX)))
+    os.replace(partial.root, final.root)
+    link, tmp_link = current_link(), data_dir() / "current.swap"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    os.symlink(final.root.relative_to(data_dir()), tmp_link)
+    os.replace(tmp_link, link)
+    prune_old_builds(keep=final.root)
+    return final
+
+
+def prune_old_builds(keep: Path) -> None:
+    """Remove abandoned partial builds and all but the newest previous build."""
+    root = builds_dir()
+    if not root.exists():
+        return
+    finished = sorted(
+        (p for p in root.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL_SUFFIX) and p != keep),
+        key=lambda p: p.name,
+    )
+    for old in finished[:-KEEP_PREVIOUS_BUILDS] if KEEP_PREVIOUS_BUILDS else finished:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_partial_builds() -> list[Path]:
+    """Partial builds left by an interrupted run: safe to delete, nothing reads them."""
+    root = builds_dir()
+    removed = []
+    if root.exists():
+        for p in root.iterdir():
+            if p.name.endswith(PARTIAL_SUFFIX):
+                shutil.rmtree(p, ignore_errors=True)
+                removed.append(p)
+    return removed
+
+
+def open_store(build: BuildPaths | None = None) -> Store:
+    """Open the current (or given) build's store read-only."""
+    build = build or require_current_build()
+    return Store.read_only(str(build.store))

@@ -1,0 +1,96 @@
+"""End to end in a real browser: start the app, open a provision's shareable link in headless
+Chromium (Playwright), and read its text off the rendered page."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from tests.conftest import REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed, and browser tests may not be skipped under CI=true")
+        pytest.skip("chromium is not installed (apt-get install -y chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(built_graph):
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("the app did not start within 60 s")
+    yield url
+    server.terminate()
+    server.wait(timeout=20)
+
+
+def test_shareable_link_renders_the_provision_text(browser, app_url):
+    page = browser.new_page()
+    page.goto(f"{app_url}/browse?provision=uk-msa-2015%2Fs54%2F1")
+    page.get_by_text("s.54(1) Modern Slavery Act 2015").first.wait_for(timeout=30_000)
+    body = page.locator(".provision-text").first
+    body.wait_for(timeout=30_000)
+    assert body.inner_text().startswith(
+        "A commercial organisation within subsection (2) must prepare a slavery and human trafficking statement")
+    (REPO / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(REPO / "test-artifacts" / "provision.png"), full_page=True)
+    page.close()
+
+
+def test_root_link_with_provision_opens_it_too(browser, app_url):
+    page = browser.new_page()
+    page.goto(f"{app_url}/?provision=palermo-protocol%2Fart9%2F5")
+    page.locator(".provision-text").first.wait_for(timeout=30_000)
+    assert "States Parties shall adopt or strengthen" in page.locator(".provision-text").first.inner_text()
+    page.close()
+
+
+def test_overview_renders_the_chart(browser, app_url):
+    page = browser.new_page()
+    page.goto(app_url)
+    page.get_by_text("Provisions per instrument").first.wait_for(timeout=30_000)
+    page.locator("canvas, svg").first.wait_for(timeout=30_000)
+    page.close()

@@ -1,0 +1,147 @@
+"""Browse the law: an instrument's contents, and the exact text of one provision with its source.
+
+Every provision has a shareable link: ``/browse?provision=<provision id>``.
+"""
+
+import re
+
+import streamlit as st
+
+from ui import common
+
+TEXT_STYLE = (
+    "white-space: pre-wrap; font-family: Georgia, serif; font-size: 1.02rem; line-height: 1.55; "
+    "border-left: 4px solid #1f5f8b; padding: 0.4rem 0 0.4rem 1rem; margin: 0.5rem 0 1rem 0;"
+)
+
+
+def select_provision(provision_id: str) -> None:
+    st.query_params.clear()
+    st.query_params["provision"] = provision_id
+
+
+def select_instrument() -> None:
+    st.query_params.clear()
+    st.query_params["instrument"] = st.session_state["instrument_choice"]
+
+
+def contents(nodes: list[dict], current: str | None) -> None:
+    """Divisions as headings, top-level provisions as links, in document order."""
+    kinds = {n["id"]: n["kind"] for n in nodes}
+    for node in nodes:
+        if node["kind"] == "division":
+            heading = f" — {node['heading']}" if node.get("heading") else ""
+            st.markdown(f"**{common.escape(division_label(node))}{common.escape(heading)}**")
+        elif kinds.get(node["parent"]) in (None, "division"):
+            selected = current is not None and (current == node["id"] or current.startswith(node["id"] + "/"))
+            st.button(node_label(node)[:70], key=f"nav-{node['id']}",
+                      type="primary" if selected else "tertiary",
+                      on_click=select_provision, args=(node["id"],))
+
+
+def division_label(node: dict) -> str:
+    """'Part 6', 'Chapter III', 'Sch. 2 Part 1': the citation without the instrument's name."""
+    words = node["citation"].split(" ")
+    return " ".join(words[:4] if words[0] == "Sch." else words[:2])
+
+
+def node_label(node: dict) -> str:
+    """'s.54 Transparency in supply chains etc' / 'Art. 3 Prohibition…' / 'Recital 12'."""
+    citation = node["citation"]
+    unit = node["unitType"]
+    if unit in ("Section", "Article"):
+        prefix = citation.split(" ")[0] if unit == "Section" else " ".join(citation.split(" ")[:2])
+        return f"{prefix} {node.get('heading') or ''}".strip()
+    words = citation.split(" ")
+    return " ".join(words[:2]) if unit in ("Recital", "Schedule", "Annex") else words[0].rstrip(",")
+
+
+def breadcrumb(nodes_by_id: dict, provision_id: str) -> list[dict]:
+    chain, current = [], nodes_by_id.get(provision_id)
+    while current is not None:
+        chain.append(current)
+        current = nodes_by_id.get(current["parent"])
+    return list(reversed(chain))
+
+
+def provision_view(build: str, provision_id: str, nodes_by_id: dict) -> None:
+    row = common.provision(build, provision_id)
+    if row is None:
+        st.error(f"No provision '{provision_id}' in the graph. Check the link, or pick one from the contents.")
+        return
+    crumbs = breadcrumb(nodes_by_id, provision_id)
+    st.caption(" › ".join([row["shortTitle"]] + [
+        division_label(c) if c["kind"] == "division" else c["citation"].replace(" " + row["shortTitle"], "")
+        for c in crumbs[:-1]
+    ]))
+    st.header(row["citation"])
+    if row.get("heading"):
+        st.subheader(row["heading"])
+    if row["completeness"].lower() != "complete":
+        st.warning(f"Partial text: {row['missing'] or 'parts of this instrument are missing from our copy.'}")
+    shown = re.sub(r"\n\s*\n", "\n", row["text"])  # the source separates lines with blank lines
+    st.markdown(f"<div class='provision-text' style='{TEXT_STYLE}'>{common.escape(shown)}</div>",
+                unsafe_allow_html=True)
+    for note in row["notes"]:
+        st.info(f"Editorial note: {note}")
+
+    if row["children"]:
+        st.markdown("**Sub-provisions**")
+        for child in row["children"]:
+            st.button(f"{child['citation'].replace(' ' + row['shortTitle'], '')} — {child['text'][:90]}",
+                      key=f"child-{child['id']}", type="tertiary", on_click=select_provision,
+                      args=(child["id"],))
+    if row.get("parentId") and nodes_by_id.get(row["parentId"], {}).get("kind") == "provision":
+        st.button(f"↑ Up to {nodes_by_id[row['parentId']]['citation']}", key="up",
+                  on_click=select_provision, args=(row["parentId"],))
+
+    links = st.columns(2)
+    links[0].markdown(f"🔗 [Shareable link to this provision]({common.provision_link(provision_id)})")
+    if row.get("url"):
+        links[1].markdown(f"🏛️ [Official text]({row['url']})")
+    elif row.get("instrumentUrl"):
+        links[1].markdown(f"🏛️ [Official text of the instrument]({row['instrumentUrl']})")
+    with st.expander("Provenance and identifiers"):
+        st.markdown(
+            f"- **Provision id:** `{row['id']}`\n"
+            f"- **Instrument:** {common.escape(row['instrumentTitle'])}\n"
+            f"- **Characters** {row['charStart']:,}–{row['charEnd']:,} of the instrument's source text\n"
+            f"- **Source copy:** {common.escape(row['sourceLabel'])}\n"
+            f"- **Licence:** {common.escape(row['licence'])}"
+            + (f"\n- **Attribution:** {common.escape(row['attribution'])}" if row.get("attribution") else "")
+        )
+
+
+with common.friendly_errors():
+    build = common.build_id()
+    rows = common.instruments(build)
+    ids = [r["id"] for r in rows]
+    by_id = {r["id"]: r for r in rows}
+    requested = st.query_params.get("provision")
+    instrument_id = st.query_params.get("instrument") or (requested.split("/")[0] if requested else ids[0])
+    if instrument_id not in by_id:
+        st.error(f"No instrument '{instrument_id}' in the graph. Pick one below.")
+        instrument_id = ids[0]
+        requested = None
+
+    st.session_state["instrument_choice"] = instrument_id
+    st.selectbox(
+        "Instrument", ids, key="instrument_choice", on_change=select_instrument,
+        format_func=lambda i: f"{by_id[i]['shortTitle']} ({by_id[i]['jurisdiction']})"
+        + (" — partial text" if by_id[i]["partial"] else ""),
+    )
+    nodes = common.tree(build, instrument_id)
+    nodes_by_id = {n["id"]: n for n in nodes}
+    first = next((n["id"] for n in nodes if n["kind"] == "provision"), None)
+    current = requested if requested else first
+
+    left, right = st.columns([1, 2], gap="large")
+    with left:
+        st.markdown("##### Contents")
+        with st.container(height=640):
+            contents(nodes, current)
+    with right:
+        if current:
+            provision_view(build, current, nodes_by_id)
+        else:
+            st.info("This instrument has no provisions.")
