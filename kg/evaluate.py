@@ -1,0 +1,148 @@
+"""Evaluation against hand-labelled gold sets in ``tests/gold/`` (``python -m kg eval …``)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.config import REPO_ROOT
+
+GOLD_DIR = REPO_ROOT / "tests" / "gold"
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    rows = []
+    for no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as err:
+                from ingest.errors import MetadataError
+
+                raise MetadataError(f"invalid JSON: {err.msg}", path=path, line=no) from None
+    return rows
+
+
+def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+@dataclass
+class ObligationEval:
+    n: int
+    per_class: dict[str, tuple[float, float, float, int]]
+    modality_micro_f1: float
+    modality_macro_f1: float
+    strength_accuracy: float
+    strength_n: int
+    bearer_accuracy: float
+    bearer_n: int
+    misses: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+def _match(gold: dict, by_instrument: dict, texts: dict) -> dict | None:
+    """The extracted record whose sentence overlaps the gold sentence most (same provision family)."""
+    instrument = gold["provision"].split("/")[0]
+    text = texts[instrument]
+    spans, pos = [], text.find(gold["sentence"])
+    while pos >= 0:
+        spans.append((pos, pos + len(gold["sentence"])))
+        pos = text.find(gold["sentence"], pos + 1)
+    best, best_score = None, 0.0
+    for record in by_instrument.get(instrument, []):
+        related = record["provision"] == gold["provision"] or record["provision"].startswith(gold["provision"] + "/") \
+            or gold["provision"].startswith(record["provision"] + "/")
+        for start, end in spans:
+            overlap = min(end, record["end"]) - max(start, record["start"])
+            if overlap <= 0:
+                continue
+            score = overlap / max(end - start, record["end"] - record["start"]) + (1.0 if related else 0.0)
+            if score > best_score:
+                best, best_score = record, score
+    return best
+
+
+def evaluate_obligations(gold_path: Path = GOLD_DIR / "obligations.jsonl") -> ObligationEval:
+    from ingest.catalogue import get_instrument
+    from ingest.obligations.deontic import MODALITIES, NORMATIVE
+    from ingest.obligations.extract import extract_instrument
+
+    gold = read_jsonl(gold_path)
+    instruments = sorted({g["provision"].split("/")[0] for g in gold})
+    by_instrument, texts = {}, {}
+    for iid in instruments:
+        parsed = get_instrument(iid).parse()
+        texts[iid] = parsed.text
+        by_instrument[iid] = [o.as_dict() for o in extract_instrument(parsed)[0]]
+
+    confusion: Counter = Counter()
+    strength_ok = strength_n = bearer_ok = bearer_n = 0
+    misses = []
+    for g in gold:
+        record = _match(g, by_instrument, texts)
+        predicted = record["modality"] if record else "none"
+        confusion[(g["modality"], predicted)] += 1
+        problems = []
+        if predicted != g["modality"]:
+            problems.append(f"modality {predicted} ≠ {g['modality']}")
+        if g["modality"] in NORMATIVE and predicted in NORMATIVE and g.get("strength"):
+            strength_n += 1
+            if record["strength"] == g["strength"]:
+                strength_ok += 1
+            else:
+                problems.append(f"strength {record['strength']} ≠ {g['strength']}")
+        if g.get("bearer") and g["modality"] in NORMATIVE:
+            bearer_n += 1
+            got = record["actor"] if record else None
+            if got == g["bearer"]:
+                bearer_ok += 1
+            else:
+                problems.append(f"bearer {got} ≠ {g['bearer']}")
+        if problems:
+            misses.append({"provision": g["provision"], "sentence": g["sentence"][:160], "problems": problems,
+                           "actor_text": record["actor_text"] if record else None})
+
+    per_class, f1s = {}, []
+    labels = [m for m in MODALITIES if any(k[0] == m or k[1] == m for k in confusion)]
+    for label in labels:
+        tp = confusion[(label, label)]
+        fp = sum(v for (g, p), v in confusion.items() if p == label and g != label)
+        fn = sum(v for (g, p), v in confusion.items() if g == label and p != label)
+        p, r, f = prf(tp, fp, fn)
+        per_class[label] = (p, r, f, tp + fn)
+        f1s.append(f)
+    total = sum(confusion.values())
+    micro = sum(v for (g, p), v in confusion.items() if g == p) / total if total else 0.0
+    return ObligationEval(
+        n=total, per_class=per_class, modality_micro_f1=micro,
+        modality_macro_f1=sum(f1s) / len(f1s) if f1s else 0.0,
+        strength_accuracy=strength_ok / strength_n if strength_n else 0.0, strength_n=strength_n,
+        bearer_accuracy=bearer_ok / bearer_n if bearer_n else 0.0, bearer_n=bearer_n, misses=misses,
+    )
+
+
+def format_obligation_eval(result: ObligationEval, show_misses: int = 40) -> str:
+    lines = [f"Obligation extraction on {result.n} hand-labelled sentences (tests/gold/obligations.jsonl)", "",
+             f"{'modality':12} {'precision':>9} {'recall':>7} {'F1':>6} {'support':>8}"]
+    for label, (p, r, f, support) in result.per_class.items():
+        lines.append(f"{label:12} {p:>9.3f} {r:>7.3f} {f:>6.3f} {support:>8}")
+    lines += [
+        "",
+        f"modality micro-F1 (= accuracy)  {result.modality_micro_f1:.3f}",
+        f"modality macro-F1               {result.modality_macro_f1:.3f}",
+        f"strength accuracy               {result.strength_accuracy:.3f}  (n={result.strength_n}, normative both ways)",
+        f"bearer accuracy                 {result.bearer_accuracy:.3f}  (n={result.bearer_n}, gold bearer named)",
+        "", f"misses ({len(result.misses)}):",
+    ]
+    for miss in result.misses[:show_misses]:
+        lines.append(f"  {miss['provision']}: {'; '.join(miss['problems'])} | {miss['sentence'][:100]!r}")
+    if len(result.misses) > show_misses:
+        lines.append(f"  … {len(result.misses) - show_misses} more (use --all)")
+    return "\n".join(lines)
