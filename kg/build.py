@@ -21,6 +21,8 @@ from ingest.catalogue import SOURCES_DIR, list_instruments
 from kg import store as stores
 from kg.config import ONTOLOGY_DIR, REPO_ROOT
 from kg.namespaces import entity, graph_iri, pcg, term
+from kg.extraction import extract_all, not_extracted_note
+from kg.rdf_obligations import obligation_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
 from kg.shapes import validate_quads
 
@@ -37,6 +39,8 @@ class InstrumentReport:
     triples: int
     partial: bool
     warnings: list[str] = field(default_factory=list)
+    obligations: int = 0
+    extraction: dict = field(default_factory=dict)  # sentences, parsed, unparsed_long, …
 
 
 @dataclass
@@ -47,6 +51,7 @@ class BuildReport:
     triples: int
     instruments: list[InstrumentReport]
     path: Path | None = None
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
     def as_dict(self) -> dict:
         return {
@@ -55,6 +60,7 @@ class BuildReport:
             "seconds": round(self.seconds, 3),
             "triples": self.triples,
             "instruments": [vars(r) for r in self.instruments],
+            "stages": {k: round(v, 2) for k, v in self.stages.items()},
         }
 
 
@@ -123,25 +129,44 @@ def build(
     instruments = list_instruments(sources_dir)
     quads: list[Quad] = []
     reports = []
+    stages: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        stages[name] = now - clock
+        clock = now
+
+    parsed_all = []
     for done, instrument in enumerate(instruments):
         progress(f"parse {instrument.id}", done, len(instruments))
-        parsed = instrument.parse()
+        parsed_all.append((instrument, instrument.parse()))
+    progress("parse", len(instruments), len(instruments))
+    lap("parse")
+    extracted = extract_all(parsed_all, progress)
+    lap("extract obligations")
+    for instrument, parsed in parsed_all:
+        records, stats = extracted[instrument.id]
         own = list(instrument_quads(instrument, parsed))
+        own += obligation_quads(instrument.id, records, instrument.extract_obligations,
+                                not_extracted_note(instrument))
         quads.extend(own)
         reports.append(
             InstrumentReport(
                 instrument=instrument.id, provisions=len(parsed.provisions),
                 divisions=len(parsed.divisions), triples=len(own), partial=instrument.is_partial,
-                warnings=parsed.warnings,
+                warnings=parsed.warnings, obligations=len(records), extraction=stats,
             )
         )
-    progress("parse", len(instruments), len(instruments))
     quads.extend(ontology_quads())
     quads.extend(build_activity_quads(build_id, started, _now(), [i.id for i in instruments]))
 
+    lap("build RDF")
     progress("validate against SHACL shapes", 0, 1)
     validate_quads(quads)
     progress("validate against SHACL shapes", 1, 1)
+    lap("validate (SHACL)")
 
     partial = stores.new_build_dir(build_id)
     progress("write store", 0, 1)
@@ -154,9 +179,10 @@ def build(
               prefixes=_dump_prefixes())
     serialize(quads, output=str(partial.trig), format=RdfFormat.TRIG, prefixes=_dump_prefixes())
     progress("write store", 1, 1)
+    lap("write store and dumps")
 
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,
-                         triples=len(quads), instruments=reports)
+                         triples=len(quads), instruments=reports, stages=stages)
     manifest = {**report.as_dict(), "fingerprint": print_, "started": started, "ended": _now(),
                 "pipeline_version": PIPELINE_VERSION}
     partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -43,14 +43,20 @@ def cmd_build(args) -> int:
         return 0
     if report.skipped:
         print(f"Graph is up to date (build {report.build_id}); nothing changed. Use --force to rebuild.")
-    print(f"{'instrument':40} {'provisions':>10} {'divisions':>9} {'triples':>8}  note")
+    print(f"{'instrument':40} {'provisions':>10} {'divisions':>9} {'obligations':>11} {'triples':>8}  note")
     for r in report.instruments:
-        note = "partial text" if r.partial else ""
+        notes = ["partial text"] if r.partial else []
         if r.warnings:
-            note += f"{'; ' if note else ''}{len(r.warnings)} parse warning(s)"
-        print(f"{r.instrument:40} {r.provisions:>10} {r.divisions:>9} {r.triples:>8}  {note}")
+            notes.append(f"{len(r.warnings)} parse warning(s)")
+        if not r.extraction:
+            notes.append("obligations not extracted (not English)")
+        elif r.extraction.get("unparsed_long"):
+            notes.append(f"{r.extraction['unparsed_long']} sentence(s) too long to parse, read by pattern")
+        print(f"{r.instrument:40} {r.provisions:>10} {r.divisions:>9} {r.obligations:>11} {r.triples:>8}  "
+              f"{'; '.join(notes)}")
     total = sum(r.provisions for r in report.instruments)
-    print(f"{'total':40} {total:>10} {'':>9} {report.triples:>8}")
+    total_obligations = sum(r.obligations for r in report.instruments)
+    print(f"{'total':40} {total:>10} {'':>9} {total_obligations:>11} {report.triples:>8}")
     print(f"{'Checked' if report.skipped else 'Built'} in {report.seconds:.1f} s → {report.path}")
     return 0
 

@@ -89,6 +89,7 @@ def first_conjunct(phrase: str) -> str:
     return re.split(r",|\s(?:and|or|and/or)\s", phrase, maxsplit=1)[0].strip()
 
 
+@lru_cache(maxsize=65536)
 def is_agentive(phrase: str, instrument_id: str | None = None) -> bool:
     """Could this phrase name someone who acts (an actor), rather than a thing (a report, an order)?"""
     if resolve(phrase, instrument_id).resolved:
@@ -98,6 +99,7 @@ def is_agentive(phrase: str, instrument_id: str | None = None) -> bool:
     return bool(AGENTIVE_HEAD.search(head)) and last not in NOT_AGENTS
 
 
+@lru_cache(maxsize=65536)
 def resolve(phrase: str, instrument_id: str | None = None) -> ResolvedActor:
     """Map a bearer phrase to a canonical actor: its first conjunct and head first, then the whole."""
     text = phrase.strip()
@@ -107,7 +109,7 @@ def resolve(phrase: str, instrument_id: str | None = None) -> ResolvedActor:
         for form, actor in _forms():
             if actor.instruments and instrument_id not in actor.instruments:
                 continue
-            if candidate == form or re.search(rf"(?:^|\s){re.escape(form)}$", candidate):
+            if candidate == form or candidate.endswith(" " + form):
                 return ResolvedActor(actor.id, actor.kind, text)
     slug = re.sub(r"[^a-z0-9]+", "-", head or norm).strip("-")[:60] or "unknown"
     return ResolvedActor(f"{UNRESOLVED}:{slug}", UNRESOLVED, text)
