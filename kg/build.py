@@ -159,6 +159,7 @@ def build(
                 warnings=parsed.warnings, obligations=len(records), extraction=stats,
             )
         )
+    quads = list(dict.fromkeys(quads))  # actors and jurisdictions are shared by many instruments
     quads.extend(ontology_quads())
     quads.extend(build_activity_quads(build_id, started, _now(), [i.id for i in instruments]))
 

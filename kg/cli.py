@@ -102,6 +102,42 @@ def cmd_add(args) -> int:
     return 0
 
 
+OBLIGATION_FIELDS = ("provision", "citation", "instrument", "modality", "strength", "actor", "actor_kind",
+                     "actor_text", "bearer_source", "regulated_party", "regulated_party_kind", "action",
+                     "conditions", "exceptions", "beneficiaries", "references", "sentence", "start", "end", "id")
+
+
+def cmd_obligations(args) -> int:
+    from kg import read
+
+    if args.instrument:
+        read.instrument(args.instrument)  # a clear error for an unknown id
+    rows = read.obligations(instrument_id=args.instrument, actor_kind=args.actor_kind, modality=args.modality,
+                            actor=args.actor, strength=args.strength,
+                            normative_only=not args.all_kinds and not args.modality)
+    for row in rows:
+        if args.json:
+            print(json.dumps({k: row[k] for k in OBLIGATION_FIELDS}, ensure_ascii=False))
+        else:
+            print(f"{row['citation']}: [{row['modality']}, {row['strength'] or '-'}] "
+                  f"{row['actor'] or '?'} ({row['actor_kind'] or '?'}) — {row['action'] or row['sentence'][:100]}")
+    if not args.json:
+        print(f"{len(rows)} result(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from kg import evaluate
+
+    if args.what == "obligations":
+        result = evaluate.evaluate_obligations()
+        if args.json:
+            print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+        else:
+            print(evaluate.format_obligation_eval(result, show_misses=10_000 if args.all else 40))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kg", description="Policy Coherence Graph")
     sub = p.add_subparsers(dest="command", required=True)
@@ -121,6 +157,24 @@ def parser() -> argparse.ArgumentParser:
     ins = sub.add_parser("instruments", help="list instruments with counts and completeness")
     ins.add_argument("--json", action="store_true")
     ins.set_defaults(func=cmd_instruments)
+
+    ob = sub.add_parser("obligations", help="who must do what: extracted obligations, one JSON object per line")
+    ob.add_argument("--instrument", help="instrument id")
+    ob.add_argument("--actor-kind", help="state, government_agency, financial_regulator, fiu, business, …")
+    ob.add_argument("--actor", help="canonical actor id, e.g. state-party, commercial-organisation")
+    ob.add_argument("--modality", choices=["obligation", "prohibition", "permission", "definition", "purpose",
+                                           "offence"])
+    ob.add_argument("--strength", choices=["binding", "soft"])
+    ob.add_argument("--all-kinds", action="store_true",
+                    help="include definitions, purposes and offences (default: obligations, prohibitions, permissions)")
+    ob.add_argument("--json", action="store_true")
+    ob.set_defaults(func=cmd_obligations)
+
+    ev = sub.add_parser("eval", help="evaluate against the hand-labelled sets in tests/gold/")
+    ev.add_argument("what", choices=["obligations"])
+    ev.add_argument("--all", action="store_true", help="list every miss")
+    ev.add_argument("--json", action="store_true")
+    ev.set_defaults(func=cmd_eval)
 
     a = sub.add_parser("add", help="add a plain-text law to the sources")
     a.add_argument("path", help="UTF-8 plain-text file of the law")

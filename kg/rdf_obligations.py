@@ -89,8 +89,8 @@ def obligation_quads(instrument_id: str, obligations: Iterable[dict], extracted:
         for reference in ob.get("references", []):
             yield Quad(subject, pcg("refersTo"), entity(reference), g)
             yield Quad(entity(ob["provision"]), pcg("cites"), entity(reference), g)
-    for actor_id, (kind, text) in actors.items():
-        yield from actor_quads(actor_id, kind or "unresolved", text, g)
+    for actor_id, (kind, text) in actors.items():  # one shared graph, so the union holds each once
+        yield from actor_quads(actor_id, kind or "unresolved", text, graph_iri("actors"))
     if extracted:
         activity = extractor_iri()
         yield Quad(activity, RDF_TYPE, term("prov", "SoftwareAgent"), g)

@@ -46,8 +46,8 @@ def jurisdiction_iri(code: str) -> NamedNode:
 
 
 def jurisdiction_quads(code: str, g: NamedNode) -> Iterator[Quad]:
-    """The jurisdiction as a SKOS concept (repeated in each instrument's graph, so that one
-    instrument's graph is complete on its own; count with DISTINCT over the union)."""
+    """The jurisdiction as a SKOS concept, in the shared jurisdictions graph (so that the union
+    default graph holds each of its triples once)."""
     jurisdiction = jurisdiction_iri(code)
     yield Quad(jurisdiction, RDF_TYPE, term("skos", "Concept"), g)
     yield Quad(jurisdiction, term("skos", "inScheme"), pcg("JurisdictionScheme"), g)
@@ -124,7 +124,7 @@ def instrument_quads(instrument: Instrument, parsed: ParsedInstrument) -> Iterat
         if copied.get(key):
             yield add(source, pcg(key), string(copied[key]))
 
-    yield from jurisdiction_quads(meta["jurisdiction"], g)
+    yield from jurisdiction_quads(meta["jurisdiction"], graph_iri("jurisdictions"))
 
     for sequence, node in enumerate(parsed.nodes, start=1):
         yield from node_quads(node, sequence, instrument, parsed, add)

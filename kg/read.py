@@ -61,3 +61,66 @@ def provision(provision_id: str) -> dict | None:
     row["notes"] = [n for n in (row.get("notes") or "").split("\n") if n]
     row["children"] = select_named(store(), "children", provision=provision_id)
     return row
+
+
+NORMATIVE = ("obligation", "prohibition", "permission")
+
+
+def obligations(instrument_id: str | None = None, actor_kind: str | None = None, modality: str | None = None,
+                actor: str | None = None, strength: str | None = None, provision_prefix: str | None = None,
+                normative_only: bool = False) -> list[dict]:
+    """Extracted obligations, one dict each (the CLI's JSON fields), filtered as asked."""
+    rows = _all_obligations(stores.require_current_build().root.name)
+    out = []
+    for r in rows:
+        if instrument_id and r["instrument"] != instrument_id:
+            continue
+        if actor_kind and r["actor_kind"] != actor_kind:
+            continue
+        if modality and r["modality"] != modality:
+            continue
+        if actor and r["actor"] != actor:
+            continue
+        if strength and r["strength"] != strength:
+            continue
+        if normative_only and r["modality"] not in NORMATIVE:
+            continue
+        if provision_prefix and not (r["provision"] == provision_prefix or
+                                     r["provision"].startswith(provision_prefix + "/")):
+            continue
+        out.append(r)
+    return out
+
+
+@lru_cache(maxsize=2)
+def _all_obligations(build_id: str) -> list[dict]:
+    details: dict[str, dict[str, list[str]]] = {}
+    for row in select_named(store(), "obligation_details"):
+        bucket = details.setdefault(row["id"], {}).setdefault(row["kind"], [])
+        if row["value"] not in bucket:
+            bucket.append(row["value"])
+    out, seen = [], set()
+    for r in select_named(store(), "obligations"):
+        if r["id"] in seen:  # the same triple can sit in several graphs of the union
+            continue
+        seen.add(r["id"])
+        extra = details.get(r["id"], {})
+        out.append({
+            "id": r["id"], "provision": r["provisionId"], "citation": r["citation"],
+            "instrument": r["instrumentId"], "modality": r["modalityCode"], "strength": r["strengthCode"],
+            "actor": r["actorId"], "actor_kind": r["actorKindCode"], "actor_label": r["actorLabel"],
+            "actor_text": r["actorText"], "bearer_source": r["bearerSource"],
+            "regulated_party": r["regulatedId"], "regulated_party_kind": r["regulatedKindCode"],
+            "action": r["action"], "sentence": r["sentence"], "start": r["start"], "end": r["end"],
+            "conditions": extra.get("conditions", []), "exceptions": extra.get("exceptions", []),
+            "beneficiaries": extra.get("beneficiaries", []), "references": extra.get("references", []),
+            "method": r["method"],
+        })
+    out.sort(key=lambda o: (o["instrument"], o["start"]))
+    return out
+
+
+def not_extracted() -> dict[str, str]:
+    """Instruments whose obligations were not extracted, with the reason."""
+    rows = select_named(store(), "not_extracted")
+    return {r["id"]: r["note"] for r in rows}
