@@ -9,6 +9,7 @@ st.set_page_config(page_title="Policy Coherence Graph", page_icon="⚖️", layo
 PAGES = [
     st.Page("ui/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("ui/browse.py", title="Browse the law", icon=":material/menu_book:", url_path="browse"),
+    st.Page("ui/obligations.py", title="Who must do what", icon=":material/gavel:", url_path="obligations"),
 ]
 
 navigation = st.navigation(PAGES)

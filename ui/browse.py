@@ -8,6 +8,7 @@ import re
 import streamlit as st
 
 from ui import common
+from ui.cards import STYLE, card
 
 TEXT_STYLE = (
     "white-space: pre-wrap; font-family: Georgia, serif; font-size: 1.02rem; line-height: 1.55; "
@@ -56,6 +57,13 @@ def node_label(node: dict) -> str:
     return " ".join(words[:2]) if unit in ("Recital", "Schedule", "Annex") else words[0].rstrip(",")
 
 
+@st.cache_data(show_spinner=False)
+def obligations_of(build: str, provision_id: str) -> list[dict]:
+    from kg import read
+
+    return read.obligations(provision_prefix=provision_id)
+
+
 def breadcrumb(nodes_by_id: dict, provision_id: str) -> list[dict]:
     chain, current = [], nodes_by_id.get(provision_id)
     while current is not None:
@@ -94,6 +102,13 @@ def provision_view(build: str, provision_id: str, nodes_by_id: dict) -> None:
     if row.get("parentId") and nodes_by_id.get(row["parentId"], {}).get("kind") == "provision":
         st.button(f"↑ Up to {nodes_by_id[row['parentId']]['citation']}", key="up",
                   on_click=select_provision, args=(row["parentId"],))
+
+    norms = [o for o in obligations_of(build, provision_id) if o["modality"] != "none"]
+    if norms:
+        st.markdown("**Who must do what here**")
+        st.markdown(STYLE + "".join(card(o) for o in norms[:30]), unsafe_allow_html=True)
+        if len(norms) > 30:
+            st.caption(f"… and {len(norms) - 30} more in its sub-provisions.")
 
     links = st.columns(2)
     links[0].markdown(f"🔗 [Shareable link to this provision]({common.provision_link(provision_id)})")
