@@ -24,6 +24,7 @@ test: graph
 
 bench: graph
 	$(PY) bench/build_bench.py
+	$(PY) bench/extraction_bench.py
 
 clean-graph:
 	rm -rf data

@@ -78,3 +78,22 @@ def test_instrument_link_opens_its_contents(built_graph):
     labels = [b.label for b in at.button]
     assert any(label.startswith("Art. 3 ") for label in labels)
     assert any(label.startswith("Recital 1") for label in labels)
+
+
+def test_who_must_do_what_filters_by_actor_kind(built_graph):
+    at = run_app(page="ui/obligations.py")
+    assert not at.exception
+    shown = {m.label: int(str(m.value).replace(",", "")) for m in at.metric}
+    assert shown["Norms shown"] > 1000 and shown["Soft"] > 0
+    kind = next(m for m in at.multiselect if m.label == "Actor kind")
+    at = kind.set_value(["fiu"]).run()
+    narrowed = {m.label: int(str(m.value).replace(",", "")) for m in at.metric}
+    assert 0 < narrowed["Norms shown"] < shown["Norms shown"]
+    assert any("FIU" in str(m.value) for m in at.markdown)
+
+
+def test_provision_view_lists_its_obligations(built_graph):
+    at = run_app(provision="uk-msa-2015/s54/1")
+    text = page_text(at)
+    assert "Who must do what here" in text
+    assert "commercial-organisation" in text.lower() or "Commercial organisation" in text
