@@ -24,6 +24,7 @@ from kg.namespaces import entity, graph_iri, pcg, term
 from kg.extraction import extract_all, not_extracted_note
 from kg.rdf_obligations import obligation_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
+from kg.search import index_units, write_index
 from kg.shapes import validate_quads
 
 Progress = Callable[[str, int, int], None]  # (stage description, done, total)
@@ -181,6 +182,10 @@ def build(
     serialize(quads, output=str(partial.trig), format=RdfFormat.TRIG, prefixes=_dump_prefixes())
     progress("write store", 1, 1)
     lap("write store and dumps")
+    progress("embed provisions for search", 0, 1)
+    write_index(index_units(parsed_all), partial.root / "search",
+                progress=lambda done, total: progress("embed provisions for search", done, total))
+    lap("search index (embeddings)")
 
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,
                          triples=len(quads), instruments=reports, stages=stages)

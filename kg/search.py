@@ -1,0 +1,310 @@
+"""Ask in plain words: hybrid retrieval over the provisions, with cited answers.
+
+Units are provisions at paragraph level (a paragraph or subsection, or an article/section that
+has none, and recitals), embedded with their instrument, citation and heading as context.
+A query is ranked by dense cosine similarity and by BM25 over the same units, the two rankings
+are fused by reciprocal rank fusion, and the hits are grouped so one article does not fill the
+list. A query that is a legal citation ("s.54", "Article 9(5) Palermo") goes straight to it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ingest.errors import PCGError
+from ingest.model import ParsedInstrument
+
+MAX_QUERY_CHARS = 1000
+RRF_K = 60
+CANDIDATES = 200
+# Recitals explain the articles in other words, so they often outrank the article that actually
+# answers; they keep a place in the ranking, but behind enacting terms of similar fit.
+RECITAL_WEIGHT = 0.6
+STOPWORDS = set("""a an the of to in on for by with and or is are be been being as at from that this these those it its
+their they them which who whom what when where how do does did has have had not no any all each every such other
+than then there here shall must may can could should would will about into under over within without between per
+i we you he she his her our your my me us if so also only own same very just more most some""".split())
+
+
+class SearchInputError(PCGError):
+    code = "E010"
+
+
+@dataclass
+class Unit:
+    provision: str
+    instrument: str
+    jurisdiction: str
+    citation: str
+    group: str  # the article/section (or recital) the unit belongs to
+    heading: str | None
+    text: str
+    short_title: str
+    language: str = "en"
+
+    def embedding_text(self) -> str:
+        heading = f" — {self.heading}" if self.heading else ""
+        return f"{self.short_title}, {self.citation}{heading}: {self.text}"
+
+
+@dataclass
+class Hit:
+    provision: str
+    instrument: str
+    citation: str
+    score: float
+    text: str
+    heading: str | None = None
+    best_sentence: str | None = None
+    also: list[str] = field(default_factory=list)  # other matching units of the same article
+    related: list[dict] = field(default_factory=list)  # nearest provisions in other instruments
+    obligations: list[dict] = field(default_factory=list)
+    matched_by: str = "hybrid"
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+# --- building the index -------------------------------------------------------------------
+
+
+def index_units(pairs: list[tuple[object, ParsedInstrument]]) -> list[Unit]:
+    """Paragraph-level units of every instrument (instrument objects from ingest.catalogue)."""
+    units = []
+    for instrument, parsed in pairs:
+        meta = instrument.meta
+        index = parsed.by_id()
+        has_children = {n.parent for n in parsed.provisions if n.parent}
+        for node in parsed.provisions:
+            parent = index.get(node.parent) if node.parent else None
+            top_level = parent is None or parent.kind == "division"
+            paragraph_level = parent is not None and parent.kind == "provision" and (
+                index.get(parent.parent) is None or index[parent.parent].kind == "division")
+            if (top_level and node.id not in has_children) or paragraph_level:
+                group = node.id if top_level else parent.id
+                heading = node.heading or (parent.heading if paragraph_level else None)
+                units.append(Unit(node.id, instrument.id, meta["jurisdiction"], node.citation, group, heading,
+                                  node.text(parsed.text), meta["short_title"], meta.get("language", "en")))
+    return units
+
+
+def write_index(units: list[Unit], folder: Path, progress=None) -> None:
+    from kg.embeddings import embed_texts
+
+    folder.mkdir(parents=True, exist_ok=True)
+    # the model reads English only: other-language units are found by BM25 alone
+    english = [i for i, u in enumerate(units) if u.language == "en"]
+    vectors = np.zeros((len(units), 384), dtype=np.float32)
+    if english:
+        vectors[english] = embed_texts([units[i].embedding_text() for i in english], progress=progress)
+    np.save(folder / "dense.npy", vectors)
+    (folder / "units.json").write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False),
+                                       encoding="utf-8")
+
+
+# --- tokenising, for BM25 and highlighting ------------------------------------------------
+
+
+def stem(word: str) -> str:
+    for suffix in ("ations", "ation", "ings", "ing", "ities", "ity", "ments", "ment", "ies", "ers", "er", "ed",
+                   "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ities") else "")
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS and len(w) > 1]
+
+
+# --- the loaded index ---------------------------------------------------------------------
+
+
+class SearchIndex:
+    def __init__(self, folder: Path):
+        import bm25s
+
+        self.units = [Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8"))]
+        self.dense = np.load(folder / "dense.npy")
+        self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
+        self.prior = np.array([RECITAL_WEIGHT if "/rec" in u.provision else 1.0 for u in self.units])
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([tokens(u.embedding_text()) or ["empty"] for u in self.units], show_progress=False)
+
+    # ranking ---------------------------------------------------------------------------
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        from kg.embeddings import embed_query
+
+        return self.dense @ embed_query(query)
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        words = tokens(query)
+        scores = np.zeros(len(self.units), dtype=np.float32)
+        if not words:
+            return scores
+        return np.asarray(self.bm25.get_scores(words), dtype=np.float32)
+
+    def ranking(self, query: str, mode: str, allowed: np.ndarray) -> list[tuple[int, float]]:
+        dense = self.dense_scores(query) if mode in ("dense", "hybrid") else None
+        lexical = self.lexical_scores(query) if mode in ("lexical", "hybrid") else None
+        if mode == "dense":
+            dense = dense * self.prior
+            order = np.argsort(-np.where(allowed, dense, -np.inf))
+            return [(int(i), float(dense[i])) for i in order[:CANDIDATES] if allowed[i]]
+        if mode == "lexical":
+            lexical = lexical * self.prior
+            order = np.argsort(-np.where(allowed, lexical, -np.inf))
+            return [(int(i), float(lexical[i])) for i in order[:CANDIDATES] if allowed[i] and lexical[i] > 0]
+        fused = np.zeros(len(self.units))
+        for scores, weight in ((dense, 1.0), (lexical, 1.0)):
+            masked = np.where(allowed, scores, -np.inf)
+            order = np.argsort(-masked)[:CANDIDATES]
+            for rank, i in enumerate(order):
+                if allowed[i] and (scores is dense or scores[i] > 0):
+                    fused[i] += weight / (RRF_K + rank + 1)
+        fused *= self.prior
+        order = np.argsort(-fused)
+        return [(int(i), float(fused[i])) for i in order[:CANDIDATES] if fused[i] > 0]
+
+    def related(self, position: int, k: int = 3) -> list[dict]:
+        """Nearest provisions in other instruments (one per instrument)."""
+        unit = self.units[position]
+        scores = self.dense @ self.dense[position]
+        seen, out = set(), []
+        for i in np.argsort(-scores):
+            other = self.units[int(i)]
+            if other.instrument == unit.instrument or other.instrument in seen:
+                continue
+            seen.add(other.instrument)
+            out.append({"provision": other.provision, "citation": other.citation, "instrument": other.instrument,
+                        "score": round(float(scores[i]), 3)})
+            if len(out) == k:
+                break
+        return out
+
+
+@lru_cache(maxsize=2)
+def load_index(folder: str) -> SearchIndex:
+    return SearchIndex(Path(folder))
+
+
+def current_index() -> SearchIndex:
+    from kg import store as stores
+
+    return load_index(str(stores.require_current_build().root / "search"))
+
+
+# --- queries --------------------------------------------------------------------------------
+
+
+def clean_query(query: str) -> tuple[str, list[str]]:
+    """Strip control characters, fold whitespace and cap the length; say what was changed."""
+    notes = []
+    if query is None:
+        query = ""
+    cleaned = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(query))
+    if cleaned != query and cleaned.strip():
+        notes.append("Control characters in the question were ignored.")
+    cleaned = re.sub(r"\s+", " ", cleaned).strip()
+    if len(cleaned) > MAX_QUERY_CHARS:
+        cleaned = cleaned[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+        notes.append(f"The question was long; only its first {MAX_QUERY_CHARS} characters were used.")
+    if not cleaned:
+        raise SearchInputError("the question is empty: type a few words, e.g. 'who must report on forced labour?'")
+    if not re.search(r"[A-Za-z]", cleaned):
+        notes.append("The question has no Latin letters; results rely on meaning alone and may be weak.")
+    return cleaned, notes
+
+
+def best_sentence(text: str, query: str) -> str | None:
+    sentences = [s.strip() for s in re.split(r"(?<=[.;:])\s+|\n+", text) if len(s.strip()) > 20]
+    if not sentences:
+        return None
+    wanted = set(tokens(query))
+    scored = [(len(wanted & set(tokens(s))), -i, s) for i, s in enumerate(sentences)]
+    top = max(scored)
+    return top[2] if top[0] > 0 else sentences[0]
+
+
+def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
+           jurisdictions: list[str] | None = None, actor_kinds: list[str] | None = None,
+           modalities: list[str] | None = None, mode: str = "hybrid", group: bool = True,
+           with_related: bool = True) -> tuple[list[Hit], list[str]]:
+    """Ranked hits for a plain-language question (or a citation), and notes about the query."""
+    from kg.citations import resolve_citation
+
+    text, notes = clean_query(query)
+    index = current_index()
+    allowed = np.ones(len(index.units), dtype=bool)
+    if instruments:
+        allowed &= np.array([u.instrument in instruments for u in index.units])
+    if jurisdictions:
+        allowed &= np.array([u.jurisdiction in jurisdictions for u in index.units])
+    if actor_kinds or modalities:
+        from kg import read
+
+        matching = {o["provision"] for o in read.obligations(normative_only=False)
+                    if (not actor_kinds or o["actor_kind"] in actor_kinds)
+                    and (not modalities or o["modality"] in modalities)}
+        holders = {"/".join(p.split("/")[:n]) for p in matching for n in range(2, p.count("/") + 2)}
+        allowed &= np.array([u.provision in holders for u in index.units])
+
+    cited = resolve_citation(text, instruments)
+    hits: list[Hit] = []
+    if cited:
+        for provision in cited[:k]:
+            position = _position_of(index, provision)
+            unit = index.units[position] if position is not None else None
+            hits.append(_hit(index, position, provision, 1.0, text, "citation", with_related, unit))
+        return hits, notes + [f"Read as a citation: {', '.join(cited[:3])}."]
+
+    seen_groups: dict[str, Hit] = {}
+    for position, score in index.ranking(text, mode, allowed):
+        unit = index.units[position]
+        key = unit.group if group else unit.provision
+        if key in seen_groups:
+            seen_groups[key].also.append(unit.provision)
+            continue
+        hit = _hit(index, position, unit.provision, score, text, mode, with_related and len(hits) < k, unit)
+        seen_groups[key] = hit
+        hits.append(hit)
+        if len(hits) >= k:
+            break
+    return hits, notes
+
+
+def _position_of(index: SearchIndex, provision: str) -> int | None:
+    if provision in index.by_provision:
+        return index.by_provision[provision]
+    for i, unit in enumerate(index.units):  # a citation of a whole article: its first paragraph
+        if unit.provision.startswith(provision + "/") or unit.group == provision:
+            return i
+    return None
+
+
+def _hit(index: SearchIndex, position: int | None, provision: str, score: float, query: str, matched_by: str,
+         with_related: bool, unit: Unit | None) -> Hit:
+    from kg import read
+
+    row = read.provision(provision) if unit is None or unit.provision != provision else None
+    text = unit.text if unit is not None and unit.provision == provision else (row["text"] if row else "")
+    citation = unit.citation if unit is not None and unit.provision == provision else (row["citation"] if row else provision)
+    instrument = provision.split("/")[0]
+    obligations = [
+        {k: o[k] for k in ("provision", "modality", "strength", "actor", "actor_kind", "actor_text", "action")}
+        for o in read.obligations(provision_prefix=provision, normative_only=True)
+    ][:5]
+    return Hit(
+        provision=provision, instrument=instrument, citation=citation, score=round(score, 5), text=text,
+        heading=unit.heading if unit else (row or {}).get("heading"), best_sentence=best_sentence(text, query),
+        related=index.related(position) if with_related and position is not None else [],
+        obligations=obligations, matched_by=matched_by,
+    )
