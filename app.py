@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 st.set_page_config(page_title="Policy Coherence Graph", page_icon="⚖️", layout="wide")
@@ -10,7 +12,31 @@ PAGES = [
     st.Page("ui/overview.py", title="Overview", icon=":material/dashboard:", url_path="overview", default=True),
     st.Page("ui/browse.py", title="Browse the law", icon=":material/menu_book:", url_path="browse"),
     st.Page("ui/obligations.py", title="Who must do what", icon=":material/gavel:", url_path="obligations"),
+    st.Page("ui/ask.py", title="Ask", icon=":material/search:", url_path="ask"),
 ]
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_search() -> threading.Thread:
+    """Load the language model and the search index in the background as the app starts, so the
+    first question is answered quickly."""
+
+    def load() -> None:
+        try:
+            from kg.search import current_index
+            from kg.embeddings import model
+
+            current_index()
+            model()
+        except Exception:  # noqa: BLE001 — no graph yet: the pages say so
+            pass
+
+    thread = threading.Thread(target=load, name="pcg-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+warm_up_search()
 
 navigation = st.navigation(PAGES)
 

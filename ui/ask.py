@@ -1,0 +1,94 @@
+"""Ask in plain words: the provisions that answer a question, cited, best first.
+
+The question is kept in the URL (``/ask?q=…``) so a search can be shared. Answers are the law's
+own words: no generated prose.
+"""
+
+import html
+
+import streamlit as st
+
+from ui import common
+from ui.cards import KIND_LABELS
+
+EXAMPLES = [
+    "Who has to report on forced labour in their supply chains?",
+    "Must victims get help even before they agree to testify?",
+    "Can products made with forced labour be sold in the EU?",
+    "Who approves and signs a modern slavery statement?",
+    "When must a bank report a suspicious transaction to the FIU?",
+    "Article 9(5) Palermo",
+]
+
+
+def highlight(text: str, sentence: str | None) -> str:
+    escaped = html.escape(text)
+    if sentence and sentence in text:
+        return escaped.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>", 1)
+    return escaped
+
+
+def answer_card(rank: int, hit: dict, titles: dict) -> None:
+    with st.container(border=True):
+        title = titles.get(hit["instrument"], hit["instrument"])
+        st.markdown(f"**{rank}. [{hit['citation']}]({common.provision_link(hit['provision'])})** · {title}"
+                    + (f" — *{hit['heading']}*" if hit.get("heading") else ""))
+        st.markdown(f"<div class='answer-text'>{highlight(hit['text'][:1500], hit.get('best_sentence'))}"
+                    f"{'…' if len(hit['text']) > 1500 else ''}</div>", unsafe_allow_html=True)
+        if hit["obligations"]:
+            st.caption("Norms here: " + "; ".join(
+                f"{o['modality']} ({o['strength'] or '–'}) on {o['actor'] or 'unknown'}"
+                f" [{KIND_LABELS.get(o['actor_kind'], o['actor_kind'] or '?')}]" for o in hit["obligations"][:4]))
+        if hit["related"]:
+            st.caption("Related provisions in other instruments: " + " · ".join(
+                f"[{r['citation']}]({common.provision_link(r['provision'])})" for r in hit["related"]))
+        if hit["also"]:
+            st.caption("Also matching in the same article: " + ", ".join(
+                f"[{p.split('/', 1)[1]}]({common.provision_link(p)})" for p in hit["also"][:6]))
+
+
+def set_example(example: str) -> None:
+    st.session_state["question"] = example
+    st.query_params["q"] = example
+
+
+st.title("Ask in plain words")
+st.caption("Type a question as you would ask a colleague, or a citation such as “s.54” or “Article 9(5) Palermo”. "
+           "The answers are provisions, cited and quoted; nothing is paraphrased.")
+st.markdown("<style>.answer-text{white-space:pre-wrap;font-family:Georgia,serif} "
+            "mark{background:#fde7c1}</style>", unsafe_allow_html=True)
+
+with common.friendly_errors():
+    build = common.build_id()
+    instruments = common.instruments(build)
+    titles = {r["id"]: r["shortTitle"] for r in instruments}
+    if "question" not in st.session_state:
+        st.session_state["question"] = st.query_params.get("q", "")
+    question = st.text_input("Your question", key="question", max_chars=10_000,
+                             placeholder="e.g. who must report on forced labour in their supply chains?")
+    cols = st.columns(3)
+    for i, example in enumerate(EXAMPLES):
+        cols[i % 3].button(example, key=f"ex{i}", type="tertiary", on_click=set_example, args=(example,))
+    with st.expander("Filters"):
+        f1, f2 = st.columns(2)
+        chosen_instruments = f1.multiselect("Instrument", list(titles), format_func=lambda i: titles[i])
+        chosen_jurisdictions = f2.multiselect("Jurisdiction", sorted({r["jurisdiction"] for r in instruments}))
+        f3, f4 = st.columns(2)
+        chosen_kinds = f3.multiselect("Norms on actor kind", list(KIND_LABELS), format_func=KIND_LABELS.get)
+        chosen_modalities = f4.multiselect("Kind of norm", ["obligation", "prohibition", "permission"])
+        k = st.slider("Answers", 3, 20, 10)
+
+    if question.strip() or question:
+        st.query_params["q"] = question
+        from kg.search import search
+
+        with st.spinner("Searching the law… (the first question also loads the language model)"):
+            hits, notes = search(question, k=k, instruments=chosen_instruments or None,
+                                 jurisdictions=chosen_jurisdictions or None, actor_kinds=chosen_kinds or None,
+                                 modalities=chosen_modalities or None)
+        for note in notes:
+            st.info(note)
+        if not hits:
+            st.warning("No provision matches. Try other words, or remove filters.")
+        for rank, hit in enumerate(hits, start=1):
+            answer_card(rank, hit.as_dict(), titles)
