@@ -97,3 +97,17 @@ def test_provision_view_lists_its_obligations(built_graph):
     text = page_text(at)
     assert "Who must do what here" in text
     assert "commercial-organisation" in text.lower() or "Commercial organisation" in text
+
+
+def test_ask_page_answers_and_keeps_the_question_in_the_url(built_graph):
+    at = run_app(page="ui/ask.py", q="Who must prepare a slavery and human trafficking statement?")
+    assert not at.exception
+    assert "Who must prepare" in at.query_params["q"][0] if isinstance(at.query_params["q"], list) \
+        else "Who must prepare" in at.query_params["q"]
+    links = "\n".join(m.value for m in at.markdown)
+    assert "/browse?provision=" in links
+
+
+def test_ask_page_empty_question_shows_no_error(built_graph):
+    at = run_app(page="ui/ask.py")
+    assert not at.exception and not at.error

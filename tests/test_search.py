@@ -1,0 +1,79 @@
+"""Ask in plain words: the search CLI on the real index, citations, batch mode and bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def search_json(*args):
+    result = run_cli("search", *args, "--json", check=True)
+    return json.loads(result.stdout)
+
+
+def test_plain_question_returns_cited_provisions(built_graph):
+    hits = search_json("Which companies have to publish a statement on slavery in their supply chains?", "-k", "10")
+    assert 1 <= len(hits) <= 10
+    for field in ("provision", "instrument", "citation", "score", "text"):
+        assert field in hits[0]
+    assert [h["score"] for h in hits] == sorted((h["score"] for h in hits), reverse=True)
+    assert any(h["provision"].startswith(("uk-msa-2015/s54", "ca-forced-labour-supply-chains-2023/s11",
+                                          "au-msa-2018/s13")) for h in hits)
+
+
+def test_one_article_does_not_fill_the_list(built_graph):
+    hits = search_json("customer due diligence measures", "-k", "10")
+    groups = [h["provision"].split("/")[0] + "/" + h["provision"].split("/")[1] for h in hits]
+    assert len(groups) == len(set(groups))
+
+
+def test_instrument_filter(built_graph):
+    hits = search_json("victims compensation", "--instrument", "eu-atd-2011", "-k", "5")
+    assert hits and all(h["instrument"] == "eu-atd-2011" for h in hits)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("Article 9(5) Palermo", "palermo-protocol/art9/5"),
+    ("s.54(1) Modern Slavery Act 2015", "uk-msa-2015/s54/1"),
+    ("art 3 forced labour regulation", "eu-forced-labour-regulation-2024/art3"),
+])
+def test_citations_go_straight_to_the_provision(built_graph, query, expected):
+    assert search_json(query)[0]["provision"] == expected
+
+
+def test_batch_prints_one_array_per_query_in_order(built_graph, tmp_path):
+    queries = tmp_path / "queries.txt"
+    queries.write_text("Article 9(5) Palermo\n\nwho enforces the transparency duty?\n", encoding="utf-8")
+    result = run_cli("search", "--batch", str(queries), "-k", "3", "--json", check=True)
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3
+    assert json.loads(lines[0])[0]["provision"] == "palermo-protocol/art9/5"
+    assert json.loads(lines[1]) == []  # the empty line: a message on stderr, an empty answer
+    assert "empty" in result.stderr
+
+
+def test_empty_query_is_a_clear_error(built_graph):
+    result = run_cli("search", "   ")
+    assert result.returncode == 2 and "empty" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("query", [
+    "forced labour " * 800,                      # ~10,000 characters
+    "victims\x07 of\x1b trafficking\x1b[31m",   # control characters
+    "¿Quién debe informar sobre el trabajo forzoso en sus cadenas de suministro?",  # another language
+    "人口贩运的受害者",                              # no Latin letters
+])
+def test_odd_queries_still_answer(built_graph, query):
+    result = run_cli("search", query, "-k", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    assert isinstance(json.loads(result.stdout), list)
+
+
+def test_null_bytes_and_control_characters_through_the_api(built_graph):
+    from kg.search import search
+
+    hits, notes = search("victims\x00 of \x07trafficking", k=3, with_related=False)
+    assert hits and any("Control characters" in n for n in notes)
