@@ -25,6 +25,7 @@ test: graph
 bench: graph
 	$(PY) bench/build_bench.py
 	$(PY) bench/extraction_bench.py
+	$(PY) bench/search_bench.py
 
 clean-graph:
 	rm -rf data

@@ -70,7 +70,12 @@ def obligations(instrument_id: str | None = None, actor_kind: str | None = None,
                 actor: str | None = None, strength: str | None = None, provision_prefix: str | None = None,
                 normative_only: bool = False) -> list[dict]:
     """Extracted obligations, one dict each (the CLI's JSON fields), filtered as asked."""
-    rows = _all_obligations(stores.require_current_build().root.name)
+    build_id = stores.require_current_build().root.name
+    if provision_prefix:
+        top = "/".join(provision_prefix.split("/")[:2])
+        rows = _obligations_by_top(build_id).get(top, [])
+    else:
+        rows = _all_obligations(build_id)
     out = []
     for r in rows:
         if instrument_id and r["instrument"] != instrument_id:
@@ -90,6 +95,15 @@ def obligations(instrument_id: str | None = None, actor_kind: str | None = None,
             continue
         out.append(r)
     return out
+
+
+@lru_cache(maxsize=2)
+def _obligations_by_top(build_id: str) -> dict[str, list[dict]]:
+    """Obligations grouped by their article/section, for fast per-provision lookups."""
+    grouped: dict[str, list[dict]] = {}
+    for row in _all_obligations(build_id):
+        grouped.setdefault("/".join(row["provision"].split("/")[:2]), []).append(row)
+    return grouped
 
 
 @lru_cache(maxsize=2)

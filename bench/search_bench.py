@@ -1,0 +1,77 @@
+"""Search benchmark: index build time (cold embedding of the corpus, then the cached rebuild) and
+query latency with a warm model over the gold questions (p50, p95).
+
+Prints a table and writes ``bench/results/search.json``. Targets on 2 cores: p50 < 50 ms,
+p95 < 150 ms, embedding the whole corpus < 60 s.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "bench" / "results" / "search.json"
+
+
+def main() -> None:
+    from ingest.catalogue import list_instruments
+    from kg.evaluate import GOLD_DIR, read_jsonl
+    from kg.search import index_units, search, write_index
+
+    pairs = [(i, i.parse()) for i in list_instruments()]
+    units = index_units(pairs)
+    project_data = os.environ.get("PCG_DATA_DIR")
+    with tempfile.TemporaryDirectory() as scratch:
+        os.environ["PCG_DATA_DIR"] = scratch  # empty embedding cache: a cold build
+        t = time.perf_counter()
+        write_index(units, Path(scratch) / "index")
+        cold = time.perf_counter() - t
+        t = time.perf_counter()
+        write_index(units, Path(scratch) / "index2")
+        cached = time.perf_counter() - t
+    if project_data is None:
+        os.environ.pop("PCG_DATA_DIR")
+    else:
+        os.environ["PCG_DATA_DIR"] = project_data
+
+    questions = [q["question"] for q in read_jsonl(GOLD_DIR / "questions.jsonl")]
+    search(questions[0], k=10)  # warm: model and index loaded once
+    latencies = []
+    for question in questions:
+        t = time.perf_counter()
+        search(question, k=10)
+        latencies.append((time.perf_counter() - t) * 1000)
+    latencies.sort()
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    rows = [
+        ("units embedded", len(units), None),
+        ("cold index build (s)", round(cold, 1), 60.0),
+        ("cached rebuild (s)", round(cached, 2), None),
+        ("query p50 (ms)", round(p50, 1), 50.0),
+        ("query p95 (ms)", round(p95, 1), 150.0),
+    ]
+    print(f"{'measure':26} {'value':>9} {'target':>7}  ok")
+    for name, value, target in rows:
+        ok = "" if target is None else ("yes" if value < target else "NO")
+        print(f"{name:26} {value:>9} {target if target is not None else '':>7}  {ok}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({
+        "benchmark": "search", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "results": [{"measure": n, "value": v, "target": t} for n, v, t in rows],
+        "questions": len(questions),
+    }, indent=2) + "\n")
+    print(f"written {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
