@@ -11,20 +11,12 @@ from ingest.obligations import EXTRACTOR_VERSION
 from ingest.obligations.actors import actor_by_id
 from kg.namespaces import entity, graph_iri, pcg, term
 from kg.rdf_provisions import RDF_TYPE, boolean, integer, lang, string
+from kg.vocab import actor_kind_concept
 
 MODALITY_CONCEPT = {"obligation": "ObligationModality", "prohibition": "ProhibitionModality",
                     "permission": "PermissionModality", "definition": "DefinitionStatement",
                     "purpose": "PurposeStatement", "offence": "OffenceStatement"}
 STRENGTH_CONCEPT = {"binding": "Binding", "soft": "Soft"}
-KIND_CONCEPT = {
-    "state": "State", "government_agency": "GovernmentAgency", "financial_regulator": "FinancialRegulator",
-    "fiu": "FinancialIntelligenceUnit", "central_bank": "CentralBank", "finance_ministry": "FinanceMinistry",
-    "law_enforcement": "LawEnforcement", "prosecution": "Prosecution", "judiciary": "Judiciary",
-    "labour_inspection": "LabourInspection", "customs": "Customs", "business": "Business",
-    "financial_institution": "FinancialInstitution", "civil_society": "CivilSociety",
-    "survivor_organisation": "SurvivorOrganisation", "trade_union": "TradeUnion",
-    "international_organisation": "InternationalOrganisation", "person": "AnyPerson", "unresolved": "Unresolved",
-}
 
 
 def actor_iri(actor_id: str) -> NamedNode:
@@ -42,7 +34,7 @@ def actor_quads(actor_id: str, kind: str, text: str | None, g: NamedNode) -> Ite
     yield Quad(subject, RDF_TYPE, term("prov", "Agent"), g)
     yield Quad(subject, term("dcterms", "identifier"), string(actor_id), g)
     yield Quad(subject, term("rdfs", "label"), lang(known.label if known else (text or actor_id), "en"), g)
-    yield Quad(subject, pcg("actorKind"), pcg(KIND_CONCEPT.get(kind, "Unresolved")), g)
+    yield Quad(subject, pcg("actorKind"), pcg(actor_kind_concept(kind)), g)
 
 
 def obligation_quads(instrument_id: str, obligations: Iterable[dict], extracted: bool,

@@ -2,18 +2,11 @@
 
 import html
 
+from kg.vocab import actor_kind_labels
 from ui import common
 
 NORMATIVE = ["obligation", "prohibition", "permission"]
-KIND_LABELS = {
-    "state": "State", "government_agency": "Government agency", "financial_regulator": "Financial regulator",
-    "fiu": "FIU", "central_bank": "Central bank", "finance_ministry": "Finance ministry",
-    "law_enforcement": "Law enforcement", "prosecution": "Prosecution", "judiciary": "Judiciary",
-    "labour_inspection": "Labour inspection", "customs": "Customs", "business": "Business",
-    "financial_institution": "Financial institution", "civil_society": "Civil society",
-    "survivor_organisation": "Survivor organisation", "trade_union": "Trade union",
-    "international_organisation": "International organisation", "person": "Any person", "unresolved": "Unresolved",
-}
+KIND_LABELS = actor_kind_labels()
 
 
 def highlighted(row) -> str:
