@@ -25,7 +25,7 @@ TARGETS = {"full build": 30.0, "rebuild, nothing changed": 3.0, "forced rebuild,
 
 def timed_build(data_dir: str, *extra: str) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB; Linux reports ru_maxrss in KiB) of one build process."""
-    env = {**os.environ, "PCG_DATA_DIR": data_dir}
+    env = {**os.environ, "PCG_DATA_DIR": data_dir, "PCG_CACHE_DIR": os.path.join(data_dir, "cache")}
     start = time.perf_counter()
     child = subprocess.Popen([sys.executable, "-m", "kg", "build", "--quiet", *extra], cwd=REPO, env=env,
                              stdout=subprocess.DEVNULL)

@@ -22,6 +22,7 @@ TARGET_SECONDS = 20.0
 
 def main() -> None:
     os.environ["PCG_DATA_DIR"] = tempfile.mkdtemp()  # an empty cache: everything is extracted
+    os.environ["PCG_CACHE_DIR"] = os.path.join(os.environ["PCG_DATA_DIR"], "cache")
     from ingest.catalogue import list_instruments
     from kg.extraction import extract_all
 

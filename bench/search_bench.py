@@ -28,19 +28,20 @@ def main() -> None:
 
     pairs = [(i, i.parse()) for i in list_instruments()]
     units = index_units(pairs)
-    project_data = os.environ.get("PCG_DATA_DIR")
+    saved = {k: os.environ.get(k) for k in ("PCG_DATA_DIR", "PCG_CACHE_DIR")}
     with tempfile.TemporaryDirectory() as scratch:
-        os.environ["PCG_DATA_DIR"] = scratch  # empty embedding cache: a cold build
+        os.environ["PCG_DATA_DIR"] = os.environ["PCG_CACHE_DIR"] = scratch  # empty embedding cache: cold
         t = time.perf_counter()
         write_index(units, Path(scratch) / "index")
         cold = time.perf_counter() - t
         t = time.perf_counter()
         write_index(units, Path(scratch) / "index2")
         cached = time.perf_counter() - t
-    if project_data is None:
-        os.environ.pop("PCG_DATA_DIR")
-    else:
-        os.environ["PCG_DATA_DIR"] = project_data
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
     questions = [q["question"] for q in read_jsonl(GOLD_DIR / "questions.jsonl")]
     search(questions[0], k=10)  # warm: model and index loaded once

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.config import data_dir
+from kg.config import cache_dir
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 BATCH = 32
@@ -36,8 +36,8 @@ def text_key(text: str) -> str:
     return hashlib.sha256(f"{MODEL_NAME}\0{MAX_TOKENS}\0{text}".encode()).hexdigest()[:32]
 
 
-def cache_dir() -> Path:
-    return data_dir() / "cache" / "embeddings" / MODEL_NAME
+def embeddings_dir() -> Path:
+    return cache_dir() / "embeddings" / MODEL_NAME
 
 
 def embed_query(text: str) -> np.ndarray:
@@ -46,7 +46,7 @@ def embed_query(text: str) -> np.ndarray:
 
 def embed_texts(texts: list[str], progress=None) -> np.ndarray:
     """Normalised embeddings of ``texts``; cached ones are read back, the rest computed in batches."""
-    folder = cache_dir()
+    folder = embeddings_dir()
     folder.mkdir(parents=True, exist_ok=True)
     keys = [text_key(t) for t in texts]
     store_path = folder / "vectors.npz"

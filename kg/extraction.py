@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ingest.catalogue import Instrument
 from ingest.model import ParsedInstrument
-from kg.config import REPO_ROOT, data_dir
+from kg.config import REPO_ROOT, cache_dir
 
 EXTRACTOR_FILES = sorted((REPO_ROOT / "ingest" / "obligations").glob("*.py")) + \
     sorted((REPO_ROOT / "ingest" / "obligations").glob("*.json")) + \
@@ -27,7 +27,7 @@ def cache_key(instrument: Instrument) -> str:
 
 
 def cache_path(instrument: Instrument) -> Path:
-    return data_dir() / "cache" / "obligations" / f"{instrument.id}-{cache_key(instrument)}.json"
+    return cache_dir() / "obligations" / f"{instrument.id}-{cache_key(instrument)}.json"
 
 
 def not_extracted_note(instrument: Instrument) -> str | None:

@@ -41,4 +41,6 @@ def scratch_data(tmp_path, monkeypatch):
     sources = tmp_path / "sources"
     shutil.copytree(REPO / "ingest" / "sources", sources)
     monkeypatch.setenv("PCG_DATA_DIR", str(data))
+    # reuse the project's caches (keyed by content): a scratch build then takes seconds, not minutes
+    monkeypatch.setenv("PCG_CACHE_DIR", str(REPO / "data" / "cache"))
     return data, sources
