@@ -158,6 +158,25 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_gaps(args) -> int:
+    from ingest.coordination import shipped_memberships, shipped_partnerships
+    from kg.gaps import analyse
+
+    loaded = shipped_memberships()
+    for error in loaded.errors:
+        print(f"bodies.csv {error}", file=sys.stderr)
+    gaps = analyse(loaded.memberships, shipped_partnerships(), jurisdiction=args.jurisdiction)
+    if args.json:
+        print(json.dumps([g.as_dict() for g in gaps], indent=1, ensure_ascii=False))
+        return 0
+    for gap in gaps:
+        flag = " (stale)" if gap.stale else ""
+        print(f"{gap.body:16} {gap.jurisdiction:12} {gap.status:18}{flag}  {gap.statement}")
+        for path in gap.indirect_paths[:2]:
+            print(f"{'':30} via: {' → '.join(path)}")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from kg import evaluate
 
@@ -216,6 +235,11 @@ def parser() -> argparse.ArgumentParser:
     se.add_argument("--batch", help="file with one question per line; prints one JSON array per line")
     se.add_argument("--json", action="store_true")
     se.set_defaults(func=cmd_search)
+
+    ga = sub.add_parser("gaps", help="coordination gaps: is the financial sector on each anti-trafficking body?")
+    ga.add_argument("--jurisdiction", help="a jurisdiction code, e.g. GB, AU, CA, US, PH")
+    ga.add_argument("--json", action="store_true")
+    ga.set_defaults(func=cmd_gaps)
 
     ev = sub.add_parser("eval", help="evaluate against the hand-labelled sets in tests/gold/")
     ev.add_argument("what", choices=["obligations", "search"])

@@ -1,0 +1,155 @@
+"""Coordination gaps: is the financial sector (regulator, FIU, central bank, finance ministry) on
+each anti-trafficking coordinating body, only beside it as partner or observer, or absent from
+every source read — and through whom could the body reach it (networkx paths)?"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+
+from ingest.coordination import FINANCIAL_KINDS, Membership, Partnership
+
+STALE_AFTER_YEARS = 5
+FINANCIAL_NAME_RE = re.compile(
+    r"\b(FIU|financial intelligence|FINTRAC|AUSTRAC|FinCEN|MROS|PPATK|AMLC|AMLO|Financial Conduct Authority|FCA|"
+    r"Treasury|Ministry of Finance|Minister of Finance|central bank|Bank of [A-Z]\w+|APRA|Prudential)\b", re.I)
+
+
+def org_keys(name: str) -> set[str]:
+    """Keys under which one organisation is recognised across rows: its name, its acronym."""
+    keys = set()
+    acronym = re.findall(r"\(([A-Z][A-Za-z.&-]{1,15})\)", name)
+    keys.update(a.lower().replace(".", "") for a in acronym)
+    bare = re.sub(r"\([^)]*\)", " ", name).lower()
+    bare = re.sub(r"\b(the|u\.s\.|us|of)\b", " ", bare)
+    bare = re.sub(r"[^a-z0-9]+", " ", bare).strip()
+    if bare:
+        keys.add(bare)
+    if re.fullmatch(r"[A-Z][A-Za-z.&-]{1,15}", name.strip()):
+        keys.add(name.strip().lower().replace(".", ""))
+    return keys
+
+
+class OrgIndex:
+    """Union of organisation names that share a key within one jurisdiction: one node per
+    organisation ("Department of the Treasury (Treasury)" in several US rows is one node, while the
+    Dutch and the Canadian "police" stay two)."""
+
+    def __init__(self):
+        self.key_to_id: dict[str, str] = {}
+        self.names: dict[str, str] = {}
+
+    def add(self, name: str, jurisdiction: str) -> str:
+        keys = {f"{jurisdiction.upper()}|{key}" for key in org_keys(name)}
+        for key in keys:
+            if key in self.key_to_id:
+                org = self.key_to_id[key]
+                break
+        else:
+            org = "org:" + (sorted(keys, key=len)[0] if keys else name.lower())
+            self.names[org] = name
+        for key in keys:
+            self.key_to_id.setdefault(key, org)
+        return org
+
+
+@dataclass
+class BodyGap:
+    body: str
+    body_name: str
+    jurisdiction: str
+    level: str
+    financial_members: list[dict]
+    status: str  # represented, partner_only, absent_in_sources
+    evidence_year: int | None
+    stale: bool
+    statement: str
+    indirect_paths: list[list[str]] = field(default_factory=list)
+    members: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def coordination_graph(memberships: list[Membership], partnerships: list[Partnership]) -> tuple[nx.Graph, OrgIndex]:
+    graph, orgs = nx.Graph(), OrgIndex()
+    for m in memberships:
+        body, org = f"body:{m.body_id}", orgs.add(m.member_name, m.jurisdiction)
+        graph.add_node(body, kind="body", label=m.body_name)
+        graph.add_node(org, kind="org", label=orgs.names.get(org, m.member_name), actor_kind=m.member_kind,
+                       financial=m.financial or graph.nodes.get(org, {}).get("financial", False))
+        graph.add_edge(body, org, role=m.role, year=m.year)
+    for p in partnerships:
+        node = f"partnership:{p.name}"
+        graph.add_node(node, kind="partnership", label=p.name)
+        for participant in p.participants:
+            org = orgs.add(participant, p.jurisdiction)
+            known = graph.nodes.get(org, {})
+            graph.add_node(org, kind="org", label=known.get("label", participant),
+                           actor_kind=known.get("actor_kind"),
+                           financial=known.get("financial", False) or bool(FINANCIAL_NAME_RE.search(participant)))
+            graph.add_edge(node, org, role="participant", year=None)
+    return graph, orgs
+
+
+def indirect_paths(graph: nx.Graph, body: str, limit: int = 5) -> list[list[str]]:
+    """Paths from a body to a financial organisation that is not among its members, through a member
+    that sits in a partnership or on another body with it."""
+    direct = {n for n in graph.neighbors(body) if graph.nodes[n].get("financial")}
+    targets = [n for n, d in graph.nodes(data=True) if d.get("kind") == "org" and d.get("financial")
+               and n not in direct]
+    paths = []
+    for target in targets:
+        try:
+            path = nx.shortest_path(graph, body, target)
+        except nx.NetworkXNoPath:
+            continue
+        if 3 <= len(path) <= 5:
+            paths.append([graph.nodes[n].get("label", n) for n in path])
+    paths.sort(key=len)
+    return paths[:limit]
+
+
+def analyse(memberships: list[Membership], partnerships: list[Partnership], *, today: date | None = None,
+            jurisdiction: str | None = None) -> list[BodyGap]:
+    year_now = (today or date.today()).year
+    graph, _ = coordination_graph(memberships, partnerships)
+    by_body: dict[str, list[Membership]] = {}
+    for m in memberships:
+        by_body.setdefault(m.body_id, []).append(m)
+    out = []
+    for body_id, rows in sorted(by_body.items()):
+        first = rows[0]
+        if jurisdiction and first.jurisdiction.upper() != jurisdiction.upper():
+            continue
+        financial = [m for m in rows if m.financial]
+        members = [m for m in financial if m.role == "member"]
+        status = "represented" if members else ("partner_only" if financial else "absent_in_sources")
+        years = [m.year for m in rows if m.year is not None]
+        evidence_year = max(years) if years else None
+        stale = evidence_year is not None and evidence_year < year_now - STALE_AFTER_YEARS
+        as_of = f"as of {evidence_year}" if evidence_year else "in undated sources"
+        if status == "represented":
+            statement = f"Financial sector represented ({', '.join(sorted({m.member_name for m in members}))}), {as_of}."
+        elif status == "partner_only":
+            statement = (f"Financial sector only as partner or observer "
+                         f"({', '.join(sorted({m.member_name for m in financial}))}), {as_of}.")
+        else:
+            statement = f"No financial regulator, FIU, central bank or finance ministry in the sources read, {as_of}."
+        if stale:
+            statement += f" The evidence is more than {STALE_AFTER_YEARS} years old."
+        unique = {}
+        for m in financial:
+            unique.setdefault((m.member_name, m.role), {"name": m.member_name, "kind": m.member_kind,
+                                                        "role": m.role, "year": m.year,
+                                                        "source_url": m.source_url, "quote": m.source_quote})
+        out.append(BodyGap(
+            body=body_id, body_name=first.body_name, jurisdiction=first.jurisdiction, level=first.level,
+            financial_members=list(unique.values()), status=status, evidence_year=evidence_year, stale=stale,
+            statement=statement, indirect_paths=indirect_paths(graph, f"body:{body_id}") if status != "represented" else [],
+            members=len({m.member_name for m in rows}),
+        ))
+    return out

@@ -1,0 +1,81 @@
+"""Coordination gaps on the shipped, cited data: the issue's four spot checks, indirect paths, and
+row-by-row validation of a user's membership list."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from ingest.coordination import load_memberships, shipped_memberships, shipped_partnerships
+from kg.gaps import analyse
+from tests.conftest import run_cli
+
+
+@pytest.fixture(scope="module")
+def gaps():
+    loaded = shipped_memberships()
+    assert not loaded.errors, loaded.errors
+    return {g.body: g for g in analyse(loaded.memberships, shipped_partnerships(), today=date(2026, 11, 26))}
+
+
+def test_canada_strategy_has_fintrac_as_member(gaps):
+    gap = gaps["CA-NSCHT"]
+    assert gap.status == "represented"
+    assert any("FINTRAC" in m["name"] and m["kind"] == "fiu" for m in gap.financial_members)
+
+
+def test_australian_idc_2017_lists_no_financial_actor_and_is_stale(gaps):
+    gap = gaps["AU-IDC"]
+    assert (gap.status, gap.evidence_year, gap.stale) == ("absent_in_sources", 2017, True)
+    assert "in the sources read, as of 2017" in gap.statement
+
+
+def test_us_pitf_lists_the_treasury(gaps):
+    gap = gaps["US-PITF"]
+    assert gap.status == "represented"
+    assert any("Treasury" in m["name"] and m["kind"] == "finance_ministry" for m in gap.financial_members)
+    assert len({m["name"] for m in gap.financial_members}) == 1  # one organisation across its rows
+
+
+def test_philippine_iacat_has_the_amlc_only_as_partner(gaps):
+    gap = gaps["PH-IACAT"]
+    assert gap.status == "partner_only"
+    assert [m["role"] for m in gap.financial_members] == ["partner"]
+
+
+def test_indirect_path_through_a_member_in_an_fiu_led_partnership(gaps):
+    paths = gaps["AU-IDC"].indirect_paths
+    assert any(p[-1] == "AUSTRAC" and "Fintel Alliance" in p for p in paths)
+
+
+def test_every_financial_member_carries_its_evidence(gaps):
+    for gap in gaps.values():
+        for member in gap.financial_members:
+            assert member["source_url"].startswith("http") and member["quote"]
+
+
+def test_mixed_csv_keeps_good_rows_and_names_every_bad_one():
+    header = "body_id,body_name,level,jurisdiction,member_name,member_kind,is_member,source_url,source_quote,as_of\n"
+    rows = [
+        "X-NCB,National Coordination Body,national,XX,Financial Intelligence Unit,fiu,yes,https://example.org/a,\"FIU is a member\",2024",
+        "X-NCB,National Coordination Body,national,XX,Ministry of Justice,other,yes,https://example.org/a,\"MoJ chairs\",2024",
+        ",National Coordination Body,national,XX,Police,law_enforcement,yes,https://example.org/a,\"Police\",2024",
+        "X-NCB,National Coordination Body,national,XX,Central Bank,bank_of_things,yes,https://example.org/a,\"CB\",2024",
+        "X-NCB,National Coordination Body,national,XX,Labour Inspectorate,labour,yes,https://example.org/a,\"LI\",20x4",
+        "X-NCB,National Coordination Body,national,XX,Financial Intelligence Unit,fiu,yes,https://example.org/a,\"FIU is a member\",2024",
+    ]
+    result = load_memberships(header + "\n".join(rows) + "\n")
+    assert [m.member_name for m in result.memberships] == ["Financial Intelligence Unit", "Ministry of Justice"]
+    problems = {(e.row, e.field) for e in result.errors}
+    assert problems == {(4, "body_id"), (5, "member_kind"), (6, "as_of"), (7, "member_name")}
+    assert any("duplicate" in e.message for e in result.errors)
+
+
+def test_gaps_cli_filters_by_jurisdiction():
+    result = run_cli("gaps", "--jurisdiction", "PH", "--json", check=True)
+    rows = json.loads(result.stdout)
+    assert rows and all(r["jurisdiction"] == "PH" for r in rows)
+    for field in ("body", "jurisdiction", "financial_members", "status", "evidence_year", "stale", "indirect_paths"):
+        assert field in rows[0]
