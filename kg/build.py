@@ -21,7 +21,9 @@ from ingest.catalogue import SOURCES_DIR, list_instruments
 from kg import store as stores
 from kg.config import ONTOLOGY_DIR, REPO_ROOT
 from kg.namespaces import entity, graph_iri, pcg, term
+from ingest.coordination import shipped_memberships, shipped_partnerships
 from kg.extraction import extract_all, not_extracted_note
+from kg.rdf_coordination import coordination_quads
 from kg.rdf_obligations import obligation_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
 from kg.search import index_units, write_index
@@ -160,6 +162,10 @@ def build(
                 warnings=parsed.warnings, obligations=len(records), extraction=stats,
             )
         )
+    coordination = shipped_memberships()
+    quads.extend(coordination_quads(coordination.memberships, shipped_partnerships(),
+                                    {i.id: i.meta["jurisdiction"] for i in instruments}))
+    lap("coordination data")
     quads = list(dict.fromkeys(quads))  # actors and jurisdictions are shared by many instruments
     quads.extend(ontology_quads())
     quads.extend(build_activity_quads(build_id, started, _now(), [i.id for i in instruments]))
@@ -190,6 +196,8 @@ def build(
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,
                          triples=len(quads), instruments=reports, stages=stages)
     manifest = {**report.as_dict(), "fingerprint": print_, "started": started, "ended": _now(),
+                "coordination": {"memberships": len(coordination.memberships),
+                                 "row_errors": [str(e) for e in coordination.errors]},
                 "pipeline_version": PIPELINE_VERSION}
     partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     report.path = stores.publish(partial).root

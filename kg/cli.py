@@ -25,6 +25,8 @@ def _progress_bar():
         if bar is None:
             bar = bars[key] = tqdm(total=total, desc=key, unit="step", file=sys.stderr, leave=True)
         bar.set_postfix_str(stage[len(key):].strip()[:40])
+        if bar.total != total:
+            bar.total = total
         bar.n = done
         bar.refresh()
         if done >= total:

@@ -79,3 +79,22 @@ def test_gaps_cli_filters_by_jurisdiction():
     assert rows and all(r["jurisdiction"] == "PH" for r in rows)
     for field in ("body", "jurisdiction", "financial_members", "status", "evidence_year", "stale", "indirect_paths"):
         assert field in rows[0]
+
+
+def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
+    from kg.sparql import select
+    from kg.store import open_store
+
+    store = open_store(built_graph)
+    treasury = select(store, """
+        SELECT DISTINCT ?org ?source ?quote WHERE {
+          ?m a org:Membership ; org:member ?org ; org:organization ?body ; org:role pcg:MemberRole ;
+             prov:wasQuotedFrom ?source ; pcg:quote ?quote .
+          ?body dcterms:identifier "US-PITF" . ?org rdfs:label ?label . FILTER(CONTAINS(?label, "Treasury"))
+        }""")
+    assert len({r["org"] for r in treasury}) == 1  # one node for the Treasury across its rows
+    assert all(r["source"].startswith("http") and r["quote"] for r in treasury)
+    uk = select(store, """
+        SELECT ?instrument WHERE { ?s a pcg:NationalState ; skos:notation "GB" ;
+                                      pcg:instrumentApplies/dcterms:identifier ?instrument }""")
+    assert {r["instrument"] for r in uk} >= {"uk-msa-2015"}
