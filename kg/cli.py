@@ -168,6 +168,21 @@ def cmd_gaps(args) -> int:
     for error in loaded.errors:
         print(f"bodies.csv {error}", file=sys.stderr)
     gaps = analyse(loaded.memberships, shipped_partnerships(), jurisdiction=args.jurisdiction)
+    if args.summary:
+        from kg import read
+        from kg.gaps import summarise
+
+        summary = summarise(gaps, shipped_partnerships(), read.obligations(),
+                            {r["id"]: r["jurisdiction"] for r in read.instruments()})
+        if args.json:
+            print(json.dumps([s.as_dict() for s in summary], indent=1, ensure_ascii=False))
+        else:
+            for s in summary:
+                print(f"{s.jurisdiction:12} score {s.score:.2f}  {'LAW-TO-BODY GAP  ' if s.law_to_body_gap else ''}"
+                      f"{s.explanation}")
+                for c in s.components:
+                    print(f"{'':14}{c['value']:.1f}  {c['name']}: {c['reason'][:140]}")
+        return 0
     if args.json:
         print(json.dumps([g.as_dict() for g in gaps], indent=1, ensure_ascii=False))
         return 0
@@ -240,6 +255,8 @@ def parser() -> argparse.ArgumentParser:
 
     ga = sub.add_parser("gaps", help="coordination gaps: is the financial sector on each anti-trafficking body?")
     ga.add_argument("--jurisdiction", help="a jurisdiction code, e.g. GB, AU, CA, US, PH")
+    ga.add_argument("--summary", action="store_true",
+                    help="per jurisdiction: an explained score and law-to-body coherence (needs the built graph)")
     ga.add_argument("--json", action="store_true")
     ga.set_defaults(func=cmd_gaps)
 

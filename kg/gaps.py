@@ -153,3 +153,59 @@ def analyse(memberships: list[Membership], partnerships: list[Partnership], *, t
             members=len({m.member_name for m in rows}),
         ))
     return out
+
+
+EU_MEMBER_STATES = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+                    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
+MARKET_KINDS = ("business", "financial_institution")
+
+
+@dataclass
+class JurisdictionSummary:
+    jurisdiction: str
+    bodies: list[str]
+    score: float  # 0–1, the mean of the components below
+    components: list[dict]  # each: name, value (0, 0.5 or 1), reason
+    law_to_body_gap: bool
+    explanation: str
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def summarise(gaps: list[BodyGap], partnerships: list[Partnership], obligations: list[dict],
+              instrument_jurisdictions: dict[str, str]) -> list[JurisdictionSummary]:
+    """Per jurisdiction: an explained score (every component says why) and law-to-body coherence —
+    its instruments bind businesses or financial institutions while its bodies have no
+    financial-sector member in the sources read."""
+    out = []
+    for code in sorted({g.jurisdiction for g in gaps}):
+        mine = [g for g in gaps if g.jurisdiction == code]
+        applying = sorted(i for i, j in instrument_jurisdictions.items()
+                          if j == code or (j == "EU" and code in EU_MEMBER_STATES))
+        market = [o for o in obligations if o["instrument"] in applying and o["actor_kind"] in MARKET_KINDS
+                  and o["modality"] in ("obligation", "prohibition")]
+        best = "represented" if any(g.status == "represented" for g in mine) else (
+            "partner_only" if any(g.status == "partner_only" for g in mine) else "absent_in_sources")
+        fresh = [g for g in mine if g.status == best and g.evidence_year is not None and not g.stale]
+        partner_rows = [p for p in partnerships if p.jurisdiction.upper() == code.upper()]
+        components = [
+            {"name": "financial sector on a coordinating body",
+             "value": {"represented": 1.0, "partner_only": 0.5, "absent_in_sources": 0.0}[best],
+             "reason": "; ".join(f"{g.body}: {g.statement}" for g in mine)},
+            {"name": "evidence is recent (≤ 5 years)", "value": 1.0 if fresh else 0.0,
+             "reason": ", ".join(f"{g.body} {g.evidence_year}" for g in fresh) or "no recent dated source for the best status"},
+            {"name": "financial-sector partnership in the jurisdiction", "value": 1.0 if partner_rows else 0.0,
+             "reason": ", ".join(sorted({p.name for p in partner_rows})) or "none in the sources read"},
+        ]
+        law_gap = bool(market) and best == "absent_in_sources"
+        explanation = (
+            f"{len(market)} binding norms on businesses or financial institutions in {', '.join(applying)}, but no "
+            f"financial-sector member on its bodies in the sources read." if law_gap else
+            (f"{len(market)} norms on businesses or financial institutions in {', '.join(applying)}; bodies: {best}."
+             if applying else "No instrument of this jurisdiction is in the graph.")
+        )
+        out.append(JurisdictionSummary(code, [g.body for g in mine],
+                                       round(sum(c["value"] for c in components) / len(components), 2),
+                                       components, law_gap, explanation))
+    return out

@@ -98,3 +98,16 @@ def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
         SELECT ?instrument WHERE { ?s a pcg:NationalState ; skos:notation "GB" ;
                                       pcg:instrumentApplies/dcterms:identifier ?instrument }""")
     assert {r["instrument"] for r in uk} >= {"uk-msa-2015"}
+
+
+def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
+    from kg import read
+    from kg.gaps import summarise
+
+    summary = {s.jurisdiction: s for s in summarise(
+        list(gaps.values()), shipped_partnerships(), read.obligations(),
+        {r["id"]: r["jurisdiction"] for r in read.instruments()})}
+    assert summary["AU"].law_to_body_gap and "au-msa-2018" in summary["AU"].explanation
+    assert not summary["CA"].law_to_body_gap and summary["CA"].score == 1.0
+    for s in summary.values():
+        assert 0 <= s.score <= 1 and all(c["reason"] for c in s.components)
