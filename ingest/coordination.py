@@ -160,3 +160,10 @@ def shipped_memberships() -> LoadResult:
 
 def shipped_partnerships() -> list[Partnership]:
     return load_partnerships((DATA_DIR / "partnerships.csv").read_text(encoding="utf-8"))[0]
+
+
+def imported_memberships(imports_dir: Path) -> dict[str, LoadResult]:
+    """Membership lists users imported (``kg import-bodies``), one per file, by import name."""
+    if not imports_dir.exists():
+        return {}
+    return {path.stem: load_memberships(path.read_text(encoding="utf-8")) for path in sorted(imports_dir.glob("*.csv"))}

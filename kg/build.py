@@ -19,9 +19,9 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serial
 from ingest import PIPELINE_VERSION
 from ingest.catalogue import SOURCES_DIR, list_instruments
 from kg import store as stores
-from kg.config import ONTOLOGY_DIR, REPO_ROOT
+from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir
 from kg.namespaces import entity, graph_iri, pcg, term
-from ingest.coordination import shipped_memberships, shipped_partnerships
+from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
 from kg.extraction import extract_all, not_extracted_note
 from kg.rdf_coordination import coordination_quads
 from kg.rdf_obligations import obligation_quads
@@ -72,6 +72,7 @@ def fingerprint(sources_dir: Path) -> str:
     digest = hashlib.sha256(PIPELINE_VERSION.encode())
     files = sorted(p for p in sources_dir.rglob("*") if p.is_file())
     files += sorted(p for p in ONTOLOGY_DIR.glob("*.ttl"))
+    files += sorted(imports_dir().glob("*.csv")) if imports_dir().exists() else []
     for folder in FINGERPRINT_CODE_DIRS:
         files += sorted((REPO_ROOT / folder).rglob("*.py")) + sorted((REPO_ROOT / folder).rglob("*.rq"))
     for path in files:
@@ -163,8 +164,10 @@ def build(
             )
         )
     coordination = shipped_memberships()
-    quads.extend(coordination_quads(coordination.memberships, shipped_partnerships(),
-                                    {i.id: i.meta["jurisdiction"] for i in instruments}))
+    jurisdictions = {i.id: i.meta["jurisdiction"] for i in instruments}
+    quads.extend(coordination_quads(coordination.memberships, shipped_partnerships(), jurisdictions))
+    for name, imported in imported_memberships(imports_dir()).items():
+        quads.extend(coordination_quads(imported.memberships, [], jurisdictions, graph_name=f"import-{name}"))
     lap("coordination data")
     quads = list(dict.fromkeys(quads))  # actors and jurisdictions are shared by many instruments
     quads.extend(ontology_quads())

@@ -160,14 +160,78 @@ def cmd_search(args) -> int:
     return 0
 
 
-def cmd_gaps(args) -> int:
-    from ingest.coordination import shipped_memberships, shipped_partnerships
-    from kg.gaps import analyse
+def cmd_import_bodies(args) -> int:
+    import re as _re
+
+    from ingest.coordination import load_memberships
+    from kg.build import build
+    from kg.config import imports_dir
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise PCGError(f"{path}: file not found")
+    name = args.name or _re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "import"
+    result = load_memberships(path.read_text(encoding="utf-8-sig"))
+    for error in result.errors:
+        print(f"{path} {error}", file=sys.stderr)
+    if not result.memberships:
+        print(f"Nothing imported: no valid row in {path}.", file=sys.stderr)
+        return 2
+    target = imports_dir() / f"{name}.csv"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    good_rows = {m.row for m in result.memberships}
+    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    import csv as _csv
+    import io as _io
+
+    records = list(_csv.reader(_io.StringIO("".join(lines))))
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = _csv.writer(out)
+        writer.writerow(records[0])
+        for number, record in enumerate(records[1:], start=2):
+            if number in good_rows:
+                writer.writerow(record)
+    print(f"Imported {len(result.memberships)} row(s) as '{name}' ({len(result.errors)} problem(s) reported); "
+          f"rebuilding the graph…", file=sys.stderr)
+    build(progress=None)
+    print(json.dumps({"import": name, "imported_rows": len(result.memberships),
+                      "errors": [str(e) for e in result.errors]}))
+    return 0 if not result.errors else 1
+
+
+def cmd_remove_import(args) -> int:
+    from kg.build import build
+    from kg.config import imports_dir
+
+    target = imports_dir() / f"{args.name}.csv"
+    if not target.exists():
+        known = ", ".join(p.stem for p in imports_dir().glob("*.csv")) or "none"
+        raise PCGError(f"no import named '{args.name}' (imports: {known})")
+    target.unlink()
+    build(progress=None)
+    print(f"Removed import '{args.name}' and rebuilt the graph.")
+    return 0
+
+
+def _all_memberships():
+    from ingest.coordination import imported_memberships, shipped_memberships
+    from kg.config import imports_dir
 
     loaded = shipped_memberships()
+    memberships = list(loaded.memberships)
+    for name, imported in imported_memberships(imports_dir()).items():
+        memberships.extend(imported.memberships)
+    return loaded, memberships
+
+
+def cmd_gaps(args) -> int:
+    from ingest.coordination import shipped_partnerships
+    from kg.gaps import analyse
+
+    loaded, memberships = _all_memberships()
     for error in loaded.errors:
         print(f"bodies.csv {error}", file=sys.stderr)
-    gaps = analyse(loaded.memberships, shipped_partnerships(), jurisdiction=args.jurisdiction)
+    gaps = analyse(memberships, shipped_partnerships(), jurisdiction=args.jurisdiction)
     if args.summary:
         from kg import read
         from kg.gaps import summarise
@@ -259,6 +323,15 @@ def parser() -> argparse.ArgumentParser:
                     help="per jurisdiction: an explained score and law-to-body coherence (needs the built graph)")
     ga.add_argument("--json", action="store_true")
     ga.set_defaults(func=cmd_gaps)
+
+    ib = sub.add_parser("import-bodies", help="import a membership list (CSV in the bodies.csv schema) as its own named graph")
+    ib.add_argument("file")
+    ib.add_argument("--name", help="name of the import (default: the file name)")
+    ib.set_defaults(func=cmd_import_bodies)
+
+    ri = sub.add_parser("remove-import", help="remove an imported membership list and rebuild")
+    ri.add_argument("name")
+    ri.set_defaults(func=cmd_remove_import)
 
     ev = sub.add_parser("eval", help="evaluate against the hand-labelled sets in tests/gold/")
     ev.add_argument("what", choices=["obligations", "search"])

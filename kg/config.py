@@ -28,6 +28,11 @@ def cache_dir() -> Path:
     return Path(os.environ.get("PCG_CACHE_DIR", data_dir() / "cache"))
 
 
+def imports_dir() -> Path:
+    """Membership lists imported by users (``kg import-bodies``): each becomes its own named graph."""
+    return data_dir() / "imports"
+
+
 def base_iri() -> str:
     base = os.environ.get("PCG_BASE_IRI", DEFAULT_BASE_IRI)
     return base if base.endswith(("/", "#")) else base + "/"

@@ -111,3 +111,30 @@ def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
     assert not summary["CA"].law_to_body_gap and summary["CA"].score == 1.0
     for s in summary.values():
         assert 0 <= s.score <= 1 and all(c["reason"] for c in s.components)
+
+
+def test_import_keeps_good_rows_names_bad_ones_and_can_be_removed(scratch_data, tmp_path):
+    from kg.namespaces import graph_iri
+    from kg.store import open_store
+
+    data, sources = scratch_data
+    upload = tmp_path / "our-body.csv"
+    upload.write_text(
+        "body_id,body_name,level,jurisdiction,member_name,member_kind,is_member,source_url,source_quote,as_of\n"
+        "XX-NCB,National Coordination Body,national,XX,Financial Intelligence Unit (XFIU),fiu,yes,"
+        "https://example.org/m,\"The XFIU attends as a member\",2025\n"
+        ",National Coordination Body,national,XX,Police,law_enforcement,yes,https://example.org/m,\"Police\",2025\n"
+        "XX-NCB,National Coordination Body,national,XX,Central Bank,bank_of_things,yes,https://example.org/m,\"CB\",2025\n",
+        encoding="utf-8")
+    run_cli("build", "--quiet", "--sources", str(sources), check=True)
+    before = len(open_store())
+    result = run_cli("import-bodies", str(upload), "--name", "our-body")
+    assert result.returncode == 1  # imported, with problems reported
+    assert "row 3, body_id: missing body" in result.stderr and "row 4, member_kind" in result.stderr
+    store = open_store()
+    assert graph_iri("import-our-body") in set(store.named_graphs())
+    assert len(store) > before  # nothing already in the graph was lost
+    gaps_after = json.loads(run_cli("gaps", "--jurisdiction", "XX", "--json", check=True).stdout)
+    assert gaps_after[0]["status"] == "represented"
+    run_cli("remove-import", "our-body", check=True)
+    assert graph_iri("import-our-body") not in set(open_store().named_graphs())
