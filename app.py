@@ -13,6 +13,7 @@ PAGES = [
     st.Page("ui/browse.py", title="Browse the law", icon=":material/menu_book:", url_path="browse"),
     st.Page("ui/obligations.py", title="Who must do what", icon=":material/gavel:", url_path="obligations"),
     st.Page("ui/ask.py", title="Ask", icon=":material/search:", url_path="ask"),
+    st.Page("ui/gaps.py", title="Coordination gaps", icon=":material/hub:", url_path="gaps"),
 ]
 
 

@@ -111,3 +111,12 @@ def test_ask_page_answers_and_keeps_the_question_in_the_url(built_graph):
 def test_ask_page_empty_question_shows_no_error(built_graph):
     at = run_app(page="ui/ask.py")
     assert not at.exception and not at.error
+
+
+def test_coordination_gaps_page_shows_status_network_and_evidence(built_graph):
+    at = run_app(page="ui/gaps.py")
+    assert not at.exception
+    body = next(s for s in at.selectbox if s.label == "Body")
+    at = body.set_value("CA-NSCHT").run()
+    text = page_text(at)
+    assert "represented" in text and "FINTRAC" in text
