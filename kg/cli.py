@@ -161,54 +161,25 @@ def cmd_search(args) -> int:
 
 
 def cmd_import_bodies(args) -> int:
-    import re as _re
-
-    from ingest.coordination import load_memberships
-    from kg.build import build
-    from kg.config import imports_dir
+    from kg.imports import import_bodies
 
     path = Path(args.file)
     if not path.is_file():
         raise PCGError(f"{path}: file not found")
-    name = args.name or _re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "import"
-    result = load_memberships(path.read_text(encoding="utf-8-sig"))
-    for error in result.errors:
+    outcome = import_bodies(path.read_text(encoding="utf-8-sig"), args.name or path.stem)
+    for error in outcome["errors"]:
         print(f"{path} {error}", file=sys.stderr)
-    if not result.memberships:
+    if not outcome["imported_rows"]:
         print(f"Nothing imported: no valid row in {path}.", file=sys.stderr)
         return 2
-    target = imports_dir() / f"{name}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    good_rows = {m.row for m in result.memberships}
-    lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
-    import csv as _csv
-    import io as _io
-
-    records = list(_csv.reader(_io.StringIO("".join(lines))))
-    with target.open("w", encoding="utf-8", newline="") as out:
-        writer = _csv.writer(out)
-        writer.writerow(records[0])
-        for number, record in enumerate(records[1:], start=2):
-            if number in good_rows:
-                writer.writerow(record)
-    print(f"Imported {len(result.memberships)} row(s) as '{name}' ({len(result.errors)} problem(s) reported); "
-          f"rebuilding the graph…", file=sys.stderr)
-    build(progress=None)
-    print(json.dumps({"import": name, "imported_rows": len(result.memberships),
-                      "errors": [str(e) for e in result.errors]}))
-    return 0 if not result.errors else 1
+    print(json.dumps(outcome))
+    return 0 if not outcome["errors"] else 1
 
 
 def cmd_remove_import(args) -> int:
-    from kg.build import build
-    from kg.config import imports_dir
+    from kg.imports import remove_import
 
-    target = imports_dir() / f"{args.name}.csv"
-    if not target.exists():
-        known = ", ".join(p.stem for p in imports_dir().glob("*.csv")) or "none"
-        raise PCGError(f"no import named '{args.name}' (imports: {known})")
-    target.unlink()
-    build(progress=None)
+    remove_import(args.name)
     print(f"Removed import '{args.name}' and rebuilt the graph.")
     return 0
 

@@ -90,6 +90,26 @@ with common.friendly_errors():
     c2.download_button("Download the report (JSON)", view.to_json(orient="records", indent=1),
                        file_name="coordination-gaps.json", mime="application/json")
 
+    with st.expander("Bring your own membership list"):
+        from kg.imports import TEMPLATE, import_bodies, list_imports, remove_import
+
+        st.download_button("Download the CSV template", TEMPLATE, file_name="membership-template.csv",
+                           mime="text/csv")
+        upload = st.file_uploader("Upload a membership list (CSV in the template's columns)", type=["csv"])
+        if upload is not None and st.button("Validate and import"):
+            with st.spinner("Validating and rebuilding the graph…"):
+                outcome = import_bodies(upload.getvalue().decode("utf-8-sig", errors="replace"), upload.name[:-4])
+            st.cache_data.clear()
+            st.success(f"Imported {outcome['imported_rows']} row(s) as '{outcome['import']}'.")
+            for error in outcome["errors"]:
+                st.warning(error)
+        for name in list_imports():
+            if st.button(f"Remove import '{name}'", key=f"rm-{name}"):
+                with st.spinner("Removing and rebuilding…"):
+                    remove_import(name)
+                st.cache_data.clear()
+                st.rerun()
+
     body = st.selectbox("Body", list(view["body"]),
                         format_func=lambda b: f"{b} — {frame.set_index('body').loc[b, 'body_name']}")
     if body:
