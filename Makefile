@@ -26,6 +26,7 @@ bench: graph
 	$(PY) bench/build_bench.py
 	$(PY) bench/extraction_bench.py
 	$(PY) bench/search_bench.py
+	$(PY) bench/gaps_bench.py
 
 clean-graph:
 	rm -rf data

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import networkx as nx
 
@@ -18,7 +19,8 @@ FINANCIAL_NAME_RE = re.compile(
     r"Treasury|Ministry of Finance|Minister of Finance|central bank|Bank of [A-Z]\w+|APRA|Prudential)\b", re.I)
 
 
-def org_keys(name: str) -> set[str]:
+@lru_cache(maxsize=None)
+def org_keys(name: str) -> frozenset[str]:
     """Keys under which one organisation is recognised across rows: its name, its acronym."""
     keys = set()
     acronym = re.findall(r"\(([A-Z][A-Za-z.&-]{1,15})\)", name)
@@ -30,7 +32,7 @@ def org_keys(name: str) -> set[str]:
         keys.add(bare)
     if re.fullmatch(r"[A-Z][A-Za-z.&-]{1,15}", name.strip()):
         keys.add(name.strip().lower().replace(".", ""))
-    return keys
+    return frozenset(keys)
 
 
 class OrgIndex:
@@ -41,8 +43,15 @@ class OrgIndex:
     def __init__(self):
         self.key_to_id: dict[str, str] = {}
         self.names: dict[str, str] = {}
+        self.seen: dict[tuple[str, str], str] = {}
 
     def add(self, name: str, jurisdiction: str) -> str:
+        if (name, jurisdiction) in self.seen:
+            return self.seen[(name, jurisdiction)]
+        self.seen[(name, jurisdiction)] = org = self._add(name, jurisdiction)
+        return org
+
+    def _add(self, name: str, jurisdiction: str) -> str:
         keys = {f"{jurisdiction.upper()}|{key}" for key in org_keys(name)}
         for key in keys:
             if key in self.key_to_id:
@@ -78,9 +87,13 @@ def coordination_graph(memberships: list[Membership], partnerships: list[Partner
     graph, orgs = nx.Graph(), OrgIndex()
     for m in memberships:
         body, org = f"body:{m.body_id}", orgs.add(m.member_name, m.jurisdiction)
-        graph.add_node(body, kind="body", label=m.body_name)
-        graph.add_node(org, kind="org", label=orgs.names.get(org, m.member_name), actor_kind=m.member_kind,
-                       financial=m.financial or graph.nodes.get(org, {}).get("financial", False))
+        if body not in graph:
+            graph.add_node(body, kind="body", label=m.body_name)
+        if org not in graph:
+            graph.add_node(org, kind="org", label=orgs.names.get(org, m.member_name), actor_kind=m.member_kind,
+                           financial=m.financial)
+        elif m.financial:
+            graph.nodes[org]["financial"] = True
         graph.add_edge(body, org, role=m.role, year=m.year)
     for p in partnerships:
         node = f"partnership:{p.name}"
@@ -99,17 +112,15 @@ def indirect_paths(graph: nx.Graph, body: str, limit: int = 5) -> list[list[str]
     """Paths from a body to a financial organisation that is not among its members, through a member
     that sits in a partnership or on another body with it."""
     direct = {n for n in graph.neighbors(body) if graph.nodes[n].get("financial")}
-    targets = [n for n, d in graph.nodes(data=True) if d.get("kind") == "org" and d.get("financial")
-               and n not in direct]
-    paths = []
-    for target in targets:
-        try:
-            path = nx.shortest_path(graph, body, target)
-        except nx.NetworkXNoPath:
-            continue
-        if 3 <= len(path) <= 5:
-            paths.append([graph.nodes[n].get("label", n) for n in path])
-    paths.sort(key=len)
+    # one bounded BFS per body: body → member → partnership or other body → financial actor
+    reachable = nx.single_source_shortest_path(graph, body, cutoff=3)
+    paths = [
+        [graph.nodes[n].get("label", n) for n in path]
+        for target, path in reachable.items()
+        if 3 <= len(path) <= 4 and target not in direct and graph.nodes[target].get("kind") == "org"
+        and graph.nodes[target].get("financial")
+    ]
+    paths.sort(key=lambda p: (len(p), p))
     return paths[:limit]
 
 
