@@ -17,3 +17,14 @@ NAMES = {
 def label(code: str) -> str:
     """The name of a jurisdiction code; unknown codes stand for themselves."""
     return NAMES.get(code.upper(), code.upper())
+
+
+EU_MEMBER_STATES = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
+                              "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
+
+
+def applicable_instruments(code: str, instrument_jurisdictions: dict[str, str]) -> list[str]:
+    """Instrument ids that apply in a jurisdiction: its own, and EU acts for an EU member state."""
+    code = code.upper()
+    return sorted(i for i, j in instrument_jurisdictions.items()
+                  if j == code or (j == "EU" and code in EU_MEMBER_STATES))

@@ -20,7 +20,7 @@ from ingest import PIPELINE_VERSION
 from ingest.catalogue import SOURCES_DIR, list_instruments
 from kg import store as stores
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir
-from kg.namespaces import entity, graph_iri, pcg, term
+from kg.namespaces import entity, graph_iri, pcg, prefixes, term
 from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
 from kg.extraction import extract_all, not_extracted_note
 from kg.rdf_coordination import coordination_quads
@@ -187,8 +187,8 @@ def build(
     store.optimize()
     del store
     serialize((q.triple for q in quads), output=str(partial.turtle), format=RdfFormat.TURTLE,
-              prefixes=_dump_prefixes())
-    serialize(quads, output=str(partial.trig), format=RdfFormat.TRIG, prefixes=_dump_prefixes())
+              prefixes=prefixes())
+    serialize(quads, output=str(partial.trig), format=RdfFormat.TRIG, prefixes=prefixes())
     progress("write store", 1, 1)
     lap("write store and dumps")
     progress("embed provisions for search", 0, 1)
@@ -205,9 +205,3 @@ def build(
     partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     report.path = stores.publish(partial).root
     return report
-
-
-def _dump_prefixes() -> dict[str, str]:
-    from kg.namespaces import prefixes
-
-    return prefixes()

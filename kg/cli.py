@@ -184,22 +184,12 @@ def cmd_remove_import(args) -> int:
     return 0
 
 
-def _all_memberships():
-    from ingest.coordination import imported_memberships, shipped_memberships
-    from kg.config import imports_dir
-
-    loaded = shipped_memberships()
-    memberships = list(loaded.memberships)
-    for name, imported in imported_memberships(imports_dir()).items():
-        memberships.extend(imported.memberships)
-    return loaded, memberships
-
-
 def cmd_gaps(args) -> int:
     from ingest.coordination import shipped_partnerships
     from kg.gaps import analyse
+    from kg.imports import all_memberships
 
-    loaded, memberships = _all_memberships()
+    loaded, memberships = all_memberships()
     for error in loaded.errors:
         print(f"bodies.csv {error}", file=sys.stderr)
     gaps = analyse(memberships, shipped_partnerships(), jurisdiction=args.jurisdiction)

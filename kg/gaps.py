@@ -12,6 +12,7 @@ from functools import lru_cache
 import networkx as nx
 
 from ingest.coordination import FINANCIAL_KINDS, Membership, Partnership
+from ingest.jurisdictions import applicable_instruments
 
 STALE_AFTER_YEARS = 5
 FINANCIAL_NAME_RE = re.compile(
@@ -166,8 +167,6 @@ def analyse(memberships: list[Membership], partnerships: list[Partnership], *, t
     return out
 
 
-EU_MEMBER_STATES = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-                    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
 MARKET_KINDS = ("business", "financial_institution")
 
 
@@ -192,8 +191,7 @@ def summarise(gaps: list[BodyGap], partnerships: list[Partnership], obligations:
     out = []
     for code in sorted({g.jurisdiction for g in gaps}):
         mine = [g for g in gaps if g.jurisdiction == code]
-        applying = sorted(i for i, j in instrument_jurisdictions.items()
-                          if j == code or (j == "EU" and code in EU_MEMBER_STATES))
+        applying = applicable_instruments(code, instrument_jurisdictions)
         market = [o for o in obligations if o["instrument"] in applying and o["actor_kind"] in MARKET_KINDS
                   and o["modality"] in ("obligation", "prohibition")]
         best = "represented" if any(g.status == "represented" for g in mine) else (

@@ -54,3 +54,14 @@ def remove_import(name: str) -> None:
         raise PCGError(f"no import named '{name}' (imports: {', '.join(list_imports()) or 'none'})")
     target.unlink()
     build(progress=None)
+
+
+def all_memberships():
+    """The shipped load result (for its row errors) and every valid membership, imports included."""
+    from ingest.coordination import imported_memberships, shipped_memberships
+
+    loaded = shipped_memberships()
+    memberships = list(loaded.memberships)
+    for imported in imported_memberships(imports_dir()).values():
+        memberships.extend(imported.memberships)
+    return loaded, memberships

@@ -16,14 +16,13 @@ from collections.abc import Iterator
 from pyoxigraph import NamedNode, Quad
 
 from ingest.coordination import Membership, Partnership
+from ingest.jurisdictions import applicable_instruments
 from kg.gaps import OrgIndex
 from kg.namespaces import entity, graph_iri, pcg, term
 from kg.rdf_provisions import RDF_TYPE, integer, lang, string
 from kg.vocab import actor_kind_concept
 
 ROLE_CONCEPT = {"member": "MemberRole", "observer": "ObserverRole", "partner": "PartnerRole"}
-EU_MEMBER_STATES = {"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
-                    "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"}
 
 
 def slug(text: str) -> str:
@@ -32,12 +31,6 @@ def slug(text: str) -> str:
 
 def state_iri(code: str) -> NamedNode:
     return entity(f"state/{code.lower()}")
-
-
-def applicable_instruments(code: str, instruments: dict[str, str]) -> list[str]:
-    """Instrument ids in the graph that apply in a jurisdiction (by the instruments' own jurisdiction)."""
-    code = code.upper()
-    return sorted(i for i, j in instruments.items() if j == code or (j == "EU" and code in EU_MEMBER_STATES))
 
 
 def coordination_quads(memberships: list[Membership], partnerships: list[Partnership],

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ingest.errors import UnknownInstrumentError
 from kg import store as stores
+from ingest.obligations.deontic import NORMATIVE
 from kg.sparql import select_named
 
 
@@ -63,7 +64,6 @@ def provision(provision_id: str) -> dict | None:
     return row
 
 
-NORMATIVE = ("obligation", "prohibition", "permission")
 
 
 def obligations(instrument_id: str | None = None, actor_kind: str | None = None, modality: str | None = None,

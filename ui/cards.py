@@ -2,10 +2,11 @@
 
 import html
 
+from ingest.obligations.deontic import NORMATIVE as DEONTIC_NORMATIVE
 from kg.vocab import actor_kind_labels
 from ui import common
 
-NORMATIVE = ["obligation", "prohibition", "permission"]
+NORMATIVE = list(DEONTIC_NORMATIVE)
 KIND_LABELS = actor_kind_labels()
 
 

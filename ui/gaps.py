@@ -17,14 +17,11 @@ COLOURS = {"represented": "#2e8b57", "partner_only": "#e3a21a", "absent_in_sourc
 
 @st.cache_data(show_spinner="Analysing coordinating bodies…")
 def load(build: str):
-    from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
-    from kg.config import imports_dir
+    from ingest.coordination import shipped_partnerships
     from kg.gaps import analyse, coordination_graph
+    from kg.imports import all_memberships
 
-    loaded = shipped_memberships()
-    memberships = list(loaded.memberships)
-    for imported in imported_memberships(imports_dir()).values():
-        memberships.extend(imported.memberships)
+    _, memberships = all_memberships()
     partnerships = shipped_partnerships()
     gaps = [g.as_dict() for g in analyse(memberships, partnerships)]
     graph, _ = coordination_graph(memberships, partnerships)
