@@ -25,10 +25,10 @@ def warm_up_search() -> threading.Thread:
     def load() -> None:
         try:
             from kg.search import current_index
-            from kg.embeddings import model
+            from kg.embeddings import embed_query
 
             current_index()
-            model()
+            embed_query("warm up")
         except Exception:  # noqa: BLE001 — no graph yet: the pages say so
             pass
 

@@ -26,7 +26,7 @@ from kg.extraction import extract_all, not_extracted_note
 from kg.rdf_coordination import coordination_quads
 from kg.rdf_obligations import obligation_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
-from kg.search import index_units, write_index
+from kg.search import index_points, index_units, write_index
 from kg.shapes import validate_quads
 
 Progress = Callable[[str, int, int], None]  # (stage description, done, total)
@@ -192,7 +192,7 @@ def build(
     progress("write store", 1, 1)
     lap("write store and dumps")
     progress("embed provisions for search", 0, 1)
-    write_index(index_units(parsed_all), partial.root / "search",
+    write_index(index_units(parsed_all), partial.root / "search", points=index_points(parsed_all),
                 progress=lambda done, total: progress("embed provisions for search", done, total))
     lap("search index (embeddings)")
 

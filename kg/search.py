@@ -22,11 +22,15 @@ from ingest.errors import PCGError
 from ingest.model import ParsedInstrument
 
 MAX_QUERY_CHARS = 1000
+LEAD_IN_WORDS = 40
 # Fusion settings chosen on tests/gold/questions.jsonl (a small grid, see the issue note):
 # a sharper reciprocal-rank curve and a heavier BM25 vote beat plain RRF(k=60) on legal text.
 RRF_K = 10
 LEXICAL_WEIGHT = 1.5
 CANDIDATES = 200
+# Up to this many paragraphs of one article in the list: enough to show a second paragraph that
+# answers, not so many that one article fills the list.
+PER_ARTICLE = 2
 # Recitals explain the articles in other words, so they often outrank the article that actually
 # answers; they keep a place in the ranking, but behind enacting terms of similar fit.
 RECITAL_WEIGHT = 0.5
@@ -51,10 +55,29 @@ class Unit:
     text: str
     short_title: str
     language: str = "en"
+    context: str = ""  # headings of the enclosing Part/Chapter/Title, read by BM25 only
 
     def embedding_text(self) -> str:
         heading = f" — {self.heading}" if self.heading else ""
         return f"{self.short_title}, {self.citation}{heading}: {self.text}"
+
+    def lexical_text(self) -> str:
+        return f"{self.embedding_text()} {self.context}"
+
+
+@dataclass
+class Point:
+    """A point or sub-point inside a unit ("(f) training …"), found by BM25 once its unit ranks,
+    so a hit can name the exact point that answers."""
+
+    provision: str
+    citation: str
+    unit: int  # position of the enclosing unit
+    text: str
+    lead_in: str  # the last words before the list, which say what the points are about
+
+    def lexical_text(self) -> str:
+        return f"{self.lead_in} {self.text}"
 
 
 @dataclass
@@ -80,6 +103,33 @@ class Hit:
 
 def index_units(pairs: list[tuple[object, ParsedInstrument]]) -> list[Unit]:
     """Paragraph-level units of every instrument (instrument objects from ingest.catalogue)."""
+    return [unit for unit, _ in _units_with_nodes(pairs)]
+
+
+def index_points(pairs: list[tuple[object, ParsedInstrument]]) -> list[Point]:
+    """Every provision below a unit (points, sub-points), each with its list's lead-in words."""
+    points = []
+    units = _units_with_nodes(pairs)
+    position = {unit.provision: i for i, (unit, _) in enumerate(units)}
+    for instrument, parsed in pairs:
+        index = parsed.by_id()
+        children: dict[str, list] = {}
+        for node in parsed.provisions:
+            children.setdefault(node.parent, []).append(node)
+        for node in parsed.provisions:
+            ancestor = node.parent
+            while ancestor is not None and ancestor not in position:
+                ancestor = index[ancestor].parent if ancestor in index else None
+            if ancestor is None or node.id in position:
+                continue
+            parent = index[node.parent]
+            lead_in = parsed.text[parent.start : min(c.start for c in children[parent.id])]
+            lead_in = " ".join(lead_in.split()[-LEAD_IN_WORDS:])
+            points.append(Point(node.id, node.citation, position[ancestor], node.text(parsed.text), lead_in))
+    return points
+
+
+def _units_with_nodes(pairs) -> list[tuple[Unit, object]]:
     units = []
     for instrument, parsed in pairs:
         meta = instrument.meta
@@ -93,12 +143,21 @@ def index_units(pairs: list[tuple[object, ParsedInstrument]]) -> list[Unit]:
             if (top_level and node.id not in has_children) or paragraph_level:
                 group = node.id if top_level else parent.id
                 heading = node.heading or (parent.heading if paragraph_level else None)
-                units.append(Unit(node.id, instrument.id, meta["jurisdiction"], node.citation, group, heading,
-                                  node.text(parsed.text), meta["short_title"], meta.get("language", "en")))
+                units.append((Unit(node.id, instrument.id, meta["jurisdiction"], node.citation, group, heading,
+                                   node.text(parsed.text), meta["short_title"], meta.get("language", "en"),
+                                   _division_headings(index, node)), node))
     return units
 
 
-def write_index(units: list[Unit], folder: Path, progress=None) -> None:
+def _division_headings(index: dict, node) -> str:
+    headings, division = [], index.get(node.division) if node.division else None
+    while division is not None:
+        headings += [h for h in (division.heading,) if h]
+        division = index.get(division.parent) if division.parent else None
+    return " ".join(headings)
+
+
+def write_index(units: list[Unit], folder: Path, progress=None, points: list[Point] | None = None) -> None:
     from kg.embeddings import embed_texts
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -110,6 +169,8 @@ def write_index(units: list[Unit], folder: Path, progress=None) -> None:
     np.save(folder / "dense.npy", vectors)
     (folder / "units.json").write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False),
                                        encoding="utf-8")
+    (folder / "points.json").write_text(json.dumps([p.__dict__ for p in points or []], ensure_ascii=False),
+                                        encoding="utf-8")
 
 
 # --- tokenising, for BM25 and highlighting ------------------------------------------------
@@ -133,13 +194,32 @@ def tokens(text: str) -> list[str]:
 class SearchIndex:
     def __init__(self, folder: Path):
         import bm25s
+        from threadpoolctl import threadpool_limits
+
+        # A 2,400 × 384 product is far too small to share between threads, and once torch is loaded
+        # OpenBLAS's second thread waits on torch's OpenMP pool: 7.8 ms a product instead of 0.1 ms.
+        threadpool_limits(1, user_api="blas")
 
         self.units = [Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8"))]
         self.dense = np.load(folder / "dense.npy")
         self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
+        # units are written instrument by instrument, so each instrument is one contiguous span
+        self.instrument_spans: dict[str, tuple[int, int]] = {}
+        for i, u in enumerate(self.units):
+            start, _ = self.instrument_spans.get(u.instrument, (i, i))
+            self.instrument_spans[u.instrument] = (start, i + 1)
         self.prior = np.array([RECITAL_WEIGHT if "/rec" in u.provision else 1.0 for u in self.units])
         self.bm25 = bm25s.BM25()
-        self.bm25.index([tokens(u.embedding_text()) or ["empty"] for u in self.units], show_progress=False)
+        self.bm25.index([tokens(u.lexical_text()) or ["empty"] for u in self.units], show_progress=False)
+        points_file = folder / "points.json"
+        self.points = [Point(**p) for p in json.loads(points_file.read_text(encoding="utf-8"))] \
+            if points_file.exists() else []
+        self.points_of: dict[int, list[int]] = {}
+        for j, point in enumerate(self.points):
+            self.points_of.setdefault(point.unit, []).append(j)
+        self.point_bm25 = bm25s.BM25()
+        if self.points:
+            self.point_bm25.index([tokens(p.lexical_text()) or ["empty"] for p in self.points], show_progress=False)
 
     # ranking ---------------------------------------------------------------------------
 
@@ -177,21 +257,29 @@ class SearchIndex:
         order = np.argsort(-fused)
         return [(int(i), float(fused[i])) for i in order[:CANDIDATES] if fused[i] > 0]
 
+    def best_point(self, position: int, point_scores: np.ndarray | None) -> Point | None:
+        """The point of a unit that shares most with the question, if any point shares anything."""
+        candidates = self.points_of.get(position)
+        if not candidates or point_scores is None:
+            return None
+        best = max(candidates, key=lambda j: point_scores[j])
+        return self.points[best] if point_scores[best] > 0 else None
+
+    def point_scores(self, query: str) -> np.ndarray | None:
+        words = tokens(query)
+        if not self.points or not words:
+            return None
+        return np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
+
     def related(self, position: int, k: int = 3) -> list[dict]:
-        """Nearest provisions in other instruments (one per instrument)."""
+        """Nearest provisions in other instruments (the best one in each of the k closest)."""
         unit = self.units[position]
         scores = self.dense @ self.dense[position]
-        seen, out = set(), []
-        for i in np.argsort(-scores):
-            other = self.units[int(i)]
-            if other.instrument == unit.instrument or other.instrument in seen:
-                continue
-            seen.add(other.instrument)
-            out.append({"provision": other.provision, "citation": other.citation, "instrument": other.instrument,
-                        "score": round(float(scores[i]), 3)})
-            if len(out) == k:
-                break
-        return out
+        best = [(start + int(np.argmax(scores[start:end])), instrument)
+                for instrument, (start, end) in self.instrument_spans.items() if instrument != unit.instrument]
+        best.sort(key=lambda pair: -scores[pair[0]])
+        return [{"provision": self.units[i].provision, "citation": self.units[i].citation, "instrument": instrument,
+                 "score": round(float(scores[i]), 3)} for i, instrument in best[:k]]
 
 
 @lru_cache(maxsize=2)
@@ -269,15 +357,20 @@ def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
             hits.append(_hit(index, position, provision, 1.0, text, "citation", with_related, unit))
         return hits, notes + [f"Read as a citation: {', '.join(cited[:3])}."]
 
-    seen_groups: dict[str, Hit] = {}
+    shown: dict[str, list[Hit]] = {}
+    point_scores = index.point_scores(text)
     for position, score in index.ranking(text, mode, allowed):
         unit = index.units[position]
         key = unit.group if group else unit.provision
-        if key in seen_groups:
-            seen_groups[key].also.append(unit.provision)
+        if len(shown.get(key, [])) >= PER_ARTICLE:
+            shown[key][0].also.append(unit.provision)
             continue
-        hit = _hit(index, position, unit.provision, score, text, mode, with_related and len(hits) < k, unit)
-        seen_groups[key] = hit
+        point = index.best_point(position, point_scores)
+        hit = _hit(index, position, unit.provision, score, text, mode, with_related, unit)
+        if point is not None:
+            hit.provision, hit.citation = point.provision, point.citation
+            hit.best_sentence = best_sentence(point.text, text) or hit.best_sentence
+        shown.setdefault(key, []).append(hit)
         hits.append(hit)
         if len(hits) >= k:
             break
