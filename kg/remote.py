@@ -24,18 +24,10 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from ingest.errors import EndpointError, QueryTimeoutError
 from kg.namespaces import sparql_prologue
+from kg.sparql import with_values
 
 INSERT_CHUNK = 5000  # triples per INSERT DATA request
 DEFAULT_TIMEOUT = 120.0
-
-
-def with_values(query: str, bindings: dict) -> str:
-    """``VALUES ?var { term }`` for each binding, placed first in the query's outer ``{ … }``."""
-    if not bindings:
-        return query
-    values = "".join(f" VALUES ?{getattr(var, 'value', var)} {{ {term} }}" for var, term in bindings.items())
-    brace = query.index("{")
-    return query[:brace + 1] + values + query[brace + 1:]
 
 
 class RemoteStore:
