@@ -46,8 +46,8 @@ def check_read_only(text: str) -> CheckedQuery:
         raise QuerySyntaxError("the query is empty")
     try:
         tree = parseQuery(text)
-    except ParseException:
-        tree = None
+    except ParseException as err:
+        tree, first_error = None, err
     if tree is not None:
         query = tree[1]
         if _contains(tree, "ServiceGraphPattern"):
@@ -60,7 +60,7 @@ def check_read_only(text: str) -> CheckedQuery:
     if update is not None and update.request:
         names = sorted({UPDATE_KEYWORDS.get(op.name, op.name) for op in update.request})
         raise ForbiddenQueryError(f"{', '.join(names)} is an update, and updates are not allowed: {READ_ONLY_HINT}")
-    return CheckedQuery(text, _oxigraph_check(text))
+    return CheckedQuery(text, _oxigraph_check(text, (first_error.lineno, first_error.col)))
 
 
 def _contains(node, name: str) -> bool:
@@ -73,7 +73,7 @@ def _contains(node, name: str) -> bool:
     return False
 
 
-def _oxigraph_check(text: str) -> str:
+def _oxigraph_check(text: str, position: tuple[int, int] | None = None) -> str:
     """Oxigraph's own parser: a positioned error, or the form of a query rdflib could not read."""
     from pyoxigraph import QueryBoolean, QuerySolutions, Store
 
@@ -88,24 +88,29 @@ def _oxigraph_check(text: str) -> str:
     try:
         result = Store().query(text, prefixes=prefixes())  # empty store: parses, evaluates nothing
     except SyntaxError as err:
-        raise syntax_error(text, str(err)) from None
+        raise syntax_error(text, str(err), position) from None
     if isinstance(result, QueryBoolean):
         return "ask"
     return "select" if isinstance(result, QuerySolutions) else "construct"
 
 
-def syntax_error(text: str, message: str) -> QuerySyntaxError:
-    """``line L, column C: message`` and the offending line with a caret under the column."""
+def syntax_error(text: str, message: str, position: tuple[int, int] | None = None) -> QuerySyntaxError:
+    """``line L, column C: message`` and the offending line with a caret under the column.
+
+    ``position`` is where rdflib's parser could no longer read (the start of the clause at
+    fault), which is usually nearer the mistake than Oxigraph's furthest-read position."""
     m = POSITION_RE.search(message)
     detail = POSITION_RE.sub("", message).strip(" :")
     expected = detail.removeprefix("expected one of ").split(", ")
     if detail.startswith("expected one of ") and len(expected) > 6:
         detail = "expected one of " + ", ".join(expected[:6]) + ", …"
-    if not m:
+    if position is None and m:
+        position = (int(m.group(1)), int(m.group(2)))
+    if position is None:
         return QuerySyntaxError(f"syntax error: {detail}")
-    line, column = int(m.group(1)), int(m.group(2))
+    line, column = position
     lines = text.splitlines() or [""]
     source = lines[min(line, len(lines)) - 1]
     caret = " " * max(column - 1, 0) + "^"
-    return QuerySyntaxError(f"syntax error at line {line}, column {column}: {detail}\n"
-                            f"{line:>4} | {source}\n     | {caret}")
+    return QuerySyntaxError(f"syntax error at line {line}, column {column} (the query cannot be read from here; "
+                            f"{detail})\n{line:>4} | {source}\n     | {caret}")
