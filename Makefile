@@ -28,6 +28,7 @@ bench: graph
 	$(PY) bench/search_bench.py
 	$(PY) bench/gaps_bench.py
 	$(PY) bench/network_render_bench.py
+	$(PY) bench/sparql_bench.py
 
 clean-graph:
 	rm -rf data

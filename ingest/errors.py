@@ -16,6 +16,17 @@ class PCGError(Exception):
         self.line = line
         super().__init__(self.one_line())
 
+    @classmethod
+    def from_code(cls, code: str, message: str) -> PCGError:
+        """Rebuild an error reported by another process (e.g. the query worker) from its code."""
+        pending = [PCGError]
+        while pending:
+            kind = pending.pop()
+            if kind.code == code:
+                return kind(message)
+            pending.extend(kind.__subclasses__())
+        return PCGError(message)
+
     def one_line(self) -> str:
         where = ""
         if self.path and self.line:
@@ -59,3 +70,32 @@ class NoGraphError(PCGError):
 
 class UnknownInstrumentError(PCGError):
     code = "E007"
+
+
+class ForbiddenQueryError(PCGError):
+    """A SPARQL request that could change data or reach outside the graph (updates, LOAD, CLEAR,
+    DROP, INSERT, DELETE, SERVICE): refused before anything runs."""
+
+    code = "E020"
+
+
+class QuerySyntaxError(PCGError):
+    """A SPARQL query that does not parse; the message gives line:column and a caret excerpt."""
+
+    code = "E021"
+
+
+class QueryTimeoutError(PCGError):
+    """A query ran past the time limit and was stopped."""
+
+    code = "E022"
+
+
+class EndpointError(PCGError):
+    """The SPARQL endpoint (remote store or ``kg serve``) could not be reached or started."""
+
+    code = "E023"
+
+
+class UnknownFormatError(PCGError):
+    code = "E024"

@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, parse, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ingest import PIPELINE_VERSION
 from ingest.catalogue import SOURCES_DIR, list_instruments
 from kg import store as stores
-from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir
+from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir, sparql_endpoint
 from kg.namespaces import entity, graph_iri, pcg, prefixes, term
 from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
 from kg.extraction import extract_all, not_extracted_note
@@ -107,6 +107,12 @@ def build_activity_quads(build_id: str, started: str, ended: str, instrument_ids
     return quads
 
 
+def store_target() -> str:
+    """Where a build loads: "embedded", or the remote endpoint's query URL."""
+    endpoint = sparql_endpoint()
+    return endpoint[0] if endpoint else "embedded"
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -121,7 +127,7 @@ def build(
     current = stores.current_build()
     if current is not None and current.manifest.exists() and not force:
         manifest = stores.read_manifest(current)
-        if manifest.get("fingerprint") == print_:
+        if manifest.get("fingerprint") == print_ and manifest.get("store", "embedded") == store_target():
             return BuildReport(
                 build_id=manifest["build_id"], skipped=True, seconds=time.perf_counter() - t0,
                 triples=manifest["triples"],
@@ -181,11 +187,7 @@ def build(
 
     partial = stores.new_build_dir(build_id)
     progress("write store", 0, 1)
-    store = Store(str(partial.store))
-    store.bulk_extend(quads)
-    store.flush()
-    store.optimize()
-    del store
+    loaded_into = stores.write_store(partial, quads)
     serialize((q.triple for q in quads), output=str(partial.turtle), format=RdfFormat.TURTLE,
               prefixes=prefixes())
     serialize(quads, output=str(partial.trig), format=RdfFormat.TRIG, prefixes=prefixes())
@@ -199,6 +201,7 @@ def build(
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,
                          triples=len(quads), instruments=reports, stages=stages)
     manifest = {**report.as_dict(), "fingerprint": print_, "started": started, "ended": _now(),
+                "store": loaded_into,
                 "coordination": {"memberships": len(coordination.memberships),
                                  "row_errors": [str(e) for e in coordination.errors]},
                 "pipeline_version": PIPELINE_VERSION}

@@ -235,9 +235,105 @@ def cmd_eval(args) -> int:
     return 0
 
 
+def library_or_text(query: str) -> str:
+    """A query given as text, a path to a .rq file, or a library query name."""
+    from kg.config import QUERIES_DIR
+    from kg.sparql import runnable_library_query
+
+    if (QUERIES_DIR / f"{query}.rq").is_file():
+        return runnable_library_query(query)
+    path = Path(query)
+    if path.suffix in (".rq", ".sparql") or (len(query) < 300 and "\n" not in query and path.is_file()):
+        if not path.is_file():
+            raise PCGError(f"{path}: file not found")
+        return path.read_text(encoding="utf-8")
+    return query
+
+
+def cmd_sparql(args) -> int:
+    from kg.results import serialize, table
+    from kg.sparql import library
+    from kg.user_query import run
+
+    if args.list:
+        for q in library():
+            print(f"{q['name']:36} {q['title']}")
+        return 0
+    if not args.query:
+        raise PCGError("give a query, a .rq file or a library query name (see --list)")
+    result = run(library_or_text(args.query), row_cap=args.limit, timeout=args.timeout)
+    if args.format == "table":
+        print(table(result))
+        if result.form != "ask":
+            print(f"{len(result.bindings)} row(s) in {result.seconds:.3f} s", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(serialize(result, args.format))
+        sys.stdout.flush()
+    if result.truncated:
+        print(f"note: stopped at --limit {args.limit}", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from kg.export import export, void_turtle
+
+    if args.void:
+        data = void_turtle()
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"VoID/DCAT description written to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.buffer.write(data)
+        return 0
+    data, void_path = export(args.format, Path(args.output) if args.output else None)
+    if data is not None:
+        sys.stdout.buffer.write(data)
+    else:
+        print(f"Wrote {args.output} and its VoID/DCAT description {void_path}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from kg.serve import start
+
+    process, url = start(host=args.host, port=args.port, timeout_s=args.timeout)
+    print(f"Read-only SPARQL endpoint at {url} (updates are refused). Try:\n"
+          f"  curl -H 'Accept: application/sparql-results+json' --data-urlencode "
+          f"'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\nPress Ctrl+C to stop.", file=sys.stderr)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        process.wait(timeout=10)
+        return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kg", description="Policy Coherence Graph")
+    p.add_argument("--endpoint", help="SPARQL 1.1 query URL of a remote store to build into and read from "
+                                      "instead of the embedded one (or set PCG_SPARQL_QUERY_URL)")
+    p.add_argument("--update-endpoint", help="its SPARQL update URL (default: the query URL with /query → /update)")
     sub = p.add_subparsers(dest="command", required=True)
+
+    sp = sub.add_parser("sparql", help="run a read-only SPARQL query (text, .rq file or library query name)")
+    sp.add_argument("query", nargs="?", help="query text, a .rq file, or a library name such as binding_vs_soft")
+    sp.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "xml"])
+    sp.add_argument("--list", action="store_true", help="list the query library")
+    sp.add_argument("--limit", type=int, help="stop after this many rows (default: no cap)")
+    sp.add_argument("--timeout", type=float, help="stop the query after this many seconds (default: no limit)")
+    sp.set_defaults(func=cmd_sparql)
+
+    ex = sub.add_parser("export", help="dump the whole graph (named graphs per source) with a VoID/DCAT description")
+    ex.add_argument("--format", default="trig", choices=["ttl", "nt", "nq", "trig", "jsonld"])
+    ex.add_argument("-o", "--output", help="file to write (default: standard output); FILE.void.ttl is written beside it")
+    ex.add_argument("--void", action="store_true", help="only the VoID/DCAT description of the dataset (Turtle)")
+    ex.set_defaults(func=cmd_export)
+
+    sv = sub.add_parser("serve", help="serve the built store as a read-only SPARQL 1.1 endpoint (Oxigraph)")
+    sv.add_argument("--port", type=int, default=7878)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for other machines)")
+    sv.add_argument("--timeout", type=int, default=60, help="per-query time limit in seconds (default 60)")
+    sv.set_defaults(func=cmd_serve)
 
     b = sub.add_parser("build", help="parse the sources and build the graph (atomic)")
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
@@ -319,6 +415,12 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    import os
+
+    if args.endpoint:
+        os.environ["PCG_SPARQL_QUERY_URL"] = args.endpoint
+    if args.update_endpoint:
+        os.environ["PCG_SPARQL_UPDATE_URL"] = args.update_endpoint
     try:
         return args.func(args)
     except PCGError as err:

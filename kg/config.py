@@ -4,6 +4,9 @@
 - ``PCG_CACHE_DIR``: where extraction and embedding caches live (default ``<data>/cache``).
 - ``PCG_BASE_IRI``: namespace instance IRIs are minted under
   (default ``https://w3id.org/policy-coherence-graph/``).
+- ``PCG_SPARQL_QUERY_URL`` / ``PCG_SPARQL_UPDATE_URL``: a SPARQL 1.1 endpoint that the build loads
+  into and every query reads from, instead of the embedded store (the update URL defaults to the
+  query URL with ``/query`` replaced by ``/update``, as on an Oxigraph server).
 """
 
 from __future__ import annotations
@@ -36,3 +39,14 @@ def imports_dir() -> Path:
 def base_iri() -> str:
     base = os.environ.get("PCG_BASE_IRI", DEFAULT_BASE_IRI)
     return base if base.endswith(("/", "#")) else base + "/"
+
+
+def sparql_endpoint() -> tuple[str, str | None] | None:
+    """(query URL, update URL) of the remote store, or None for the embedded store (the default)."""
+    query_url = os.environ.get("PCG_SPARQL_QUERY_URL", "").strip()
+    if not query_url:
+        return None
+    update_url = os.environ.get("PCG_SPARQL_UPDATE_URL", "").strip()
+    if not update_url and query_url.rstrip("/").endswith("/query"):
+        update_url = query_url.rstrip("/")[: -len("query")] + "update"
+    return query_url, update_url or None

@@ -7,19 +7,20 @@ from pathlib import Path
 
 from ingest.errors import UnknownInstrumentError
 from kg import store as stores
+from kg.config import sparql_endpoint
 from ingest.obligations.deontic import NORMATIVE
 from kg.sparql import select_named
 
 
 @lru_cache(maxsize=4)
-def _store_for(path: str):
+def _store_for(path: str, endpoint: tuple | None):
     return stores.open_store(stores.BuildPaths(Path(path)))
 
 
 def store():
-    """The current build's store, opened once per build (a new build is picked up)."""
+    """The current build's store (or the configured remote endpoint), opened once per build."""
     build = stores.require_current_build()
-    return _store_for(str(build.root))
+    return _store_for(str(build.root), sparql_endpoint())
 
 
 def instruments() -> list[dict]:

@@ -17,6 +17,7 @@ from kg.namespaces import entity, prefixes
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
 HEADER_RE = re.compile(r"^#\s*(\w+):\s*(.*)$")
+HEADER_LINES_RE = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
 
 
 @lru_cache(maxsize=None)
@@ -63,6 +64,40 @@ def select(store: Store, query: str, bindings: dict | None = None) -> list[dict]
     assert isinstance(solutions, QuerySolutions)
     names = [v.value for v in solutions.variables]
     return [{name: to_python(row[name]) for name in names} for row in solutions]
+
+
+def library() -> list[dict]:
+    """The query library: every ``kg/queries/*.rq`` with its name, title, description and example."""
+    out = []
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        header = query_header(library_query(path.stem))
+        out.append({"name": path.stem, "title": header.get("title", path.stem),
+                    "description": header.get("description", ""), "example": header.get("example", "")})
+    return out
+
+
+def example_bindings(text: str) -> dict[str, NamedNode]:
+    """``# example: provision=uk-msa-2015/s54`` → {"provision": <…/id/uk-msa-2015/s54>}."""
+    pairs = (part.split("=", 1) for part in query_header(text).get("example", "").split() if "=" in part)
+    return {name: entity(value) for name, value in pairs}
+
+
+def with_values(query: str, bindings: dict) -> str:
+    """``VALUES ?var { term }`` for each binding, first in the query's outer ``{ … }``. Terms are
+    written by pyoxigraph (``str(term)`` is N-Triples syntax, escaped), never pasted text."""
+    if not bindings:
+        return query
+    values = "".join(f"\n  VALUES ?{getattr(var, 'value', var)} {{ {term} }}" for var, term in bindings.items())
+    body = len(query) - len(HEADER_LINES_RE.sub("", query, count=1))  # skip the header comments
+    where = query.upper().find("WHERE", body)
+    brace = query.index("{", where if where >= 0 else body)
+    return query[:brace + 1] + values + query[brace + 1:]
+
+
+def runnable_library_query(name: str) -> str:
+    """A library query as a researcher would run it: its example values written in as VALUES."""
+    text = library_query(name)
+    return with_values(text, example_bindings(text))
 
 
 def select_named(store: Store, name: str, **bindings) -> list[dict]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pyoxigraph import Store
 
-from kg.config import data_dir
+from kg.config import data_dir, sparql_endpoint
 from ingest.errors import NoGraphError
 
 PARTIAL_SUFFIX = ".partial"
@@ -117,7 +117,30 @@ def remove_partial_builds() -> list[Path]:
     return removed
 
 
-def open_store(build: BuildPaths | None = None) -> Store:
-    """Open the current (or given) build's store read-only."""
+def open_store(build: BuildPaths | None = None):
+    """The store queries read: the remote SPARQL endpoint when one is configured, otherwise the
+    current (or given) build's embedded store, opened read-only."""
+    endpoint = sparql_endpoint()
+    if endpoint is not None:
+        from kg.remote import RemoteStore
+
+        return RemoteStore(*endpoint)
     build = build or require_current_build()
     return Store.read_only(str(build.store))
+
+
+def write_store(build: BuildPaths, quads: list) -> str:
+    """The build's load step: into the configured remote endpoint, or a new embedded store in the
+    build folder. Returns where the data went (recorded in the manifest)."""
+    endpoint = sparql_endpoint()
+    if endpoint is not None:
+        from kg.remote import RemoteStore
+
+        RemoteStore(*endpoint).replace_graphs(quads)
+        return endpoint[0]
+    store = Store(str(build.store))
+    store.bulk_extend(quads)
+    store.flush()
+    store.optimize()
+    del store
+    return "embedded"

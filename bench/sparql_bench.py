@@ -1,0 +1,77 @@
+"""SPARQL benchmark: each library query, p50/p95 of repeated runs, on the embedded store and via a
+started read-only endpoint (``oxigraph serve-read-only``, JSON results over HTTP).
+
+Prints a table and writes ``bench/results/sparql.json``. Target on 2 cores: p50 under 50 ms per
+library query on the embedded store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+RESULTS = REPO / "bench" / "results" / "sparql.json"
+RUNS = 15
+TARGET_MS = 50.0
+
+
+def timings(store, text: str, runs: int = RUNS) -> tuple[list[float], int]:
+    from kg.sparql import select
+
+    rows = len(select(store, text))  # warm-up
+    out = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        select(store, text)
+        out.append((time.perf_counter() - start) * 1000)
+    return out, rows
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, round(0.95 * len(values)) - 1)]
+
+
+def main() -> None:
+    from kg import store as stores
+    from kg.remote import RemoteStore
+    from kg.serve import start
+    from kg.sparql import library, runnable_library_query
+
+    embedded = stores.open_store(stores.require_current_build())
+    process, url = start()
+    remote = RemoteStore(url)
+    rows = []
+    try:
+        for query in library():
+            text = runnable_library_query(query["name"])
+            local, n = timings(embedded, text)
+            http, _ = timings(remote, text)
+            rows.append({"query": query["name"], "rows": n,
+                         "embedded_p50_ms": round(statistics.median(local), 1), "embedded_p95_ms": round(p95(local), 1),
+                         "endpoint_p50_ms": round(statistics.median(http), 1), "endpoint_p95_ms": round(p95(http), 1),
+                         "target_ms": TARGET_MS})
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    print(f"{'query':36} {'rows':>6} {'emb p50':>8} {'emb p95':>8} {'http p50':>9} {'http p95':>9}  <{TARGET_MS:.0f} ms")
+    for r in rows:
+        ok = "yes" if r["embedded_p50_ms"] < TARGET_MS else "NO"
+        print(f"{r['query']:36} {r['rows']:>6} {r['embedded_p50_ms']:>8.1f} {r['embedded_p95_ms']:>8.1f} "
+              f"{r['endpoint_p50_ms']:>9.1f} {r['endpoint_p95_ms']:>9.1f}  {ok}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps({"benchmark": "SPARQL library queries", "runs": RUNS,
+                                   "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                                   "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                                   "results": rows}, indent=2) + "\n")
+    print(f"written {RESULTS.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""``python -m kg serve``: the built store as a read-only SPARQL 1.1 Protocol endpoint.
+
+It runs Oxigraph's own server (``oxigraph serve-read-only``, from the ``oxigraph`` package in
+requirements.txt) over the current build's store, with the union of the named graphs as the
+default graph, as the app and CLI query it. Updates are refused by the server (read-only mode).
+Several readers may share the store (the app, the CLI and this server open it read-only); a build
+writes a *new* store folder, so serving never blocks a rebuild — restart the server to serve the
+newer build.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from ingest.errors import EndpointError
+from kg import store as stores
+
+DEFAULT_PORT = 7878
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` CLI: next to this Python (the venv's bin), else on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if found:
+        return found
+    raise EndpointError("the oxigraph server binary was not found (next to "
+                        f"{sys.executable} or on PATH); install it with: pip install oxigraph==0.5.13")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def server_command(location: Path, host: str, port: int, *, read_only: bool = True,
+                   timeout_s: int | None = None) -> list[str]:
+    command = [oxigraph_binary(), "serve-read-only" if read_only else "serve", "--location", str(location),
+               "--bind", f"{host}:{port}", "--union-default-graph", "--cors"]
+    if timeout_s:
+        command += ["--timeout-s", str(timeout_s)]
+    return command
+
+
+def wait_until_up(process: subprocess.Popen, url: str, seconds: float = 30) -> None:
+    """Wait until the server answers a query, or say why it did not start."""
+    deadline = time.monotonic() + seconds
+    probe = url + "?query=" + urllib.parse.quote("ASK {}")
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            err = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+            raise EndpointError(f"the SPARQL server stopped at start-up: {err.strip()[-400:] or 'no message'}"
+                                + (" — is the store locked by a process writing to it (a build in progress)?"
+                                   if "lock" in err.lower() else ""))
+        try:
+            with urllib.request.urlopen(probe, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise EndpointError(f"the SPARQL server did not answer at {url} within {seconds:.0f} s")
+
+
+def start(location: Path | None = None, host: str = "127.0.0.1", port: int | None = None, *,
+          read_only: bool = True, timeout_s: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start a server; returns the process and its query URL (``http://host:port/query``)."""
+    if location is None:
+        location = stores.require_current_build().store
+    port = port or free_port()
+    with socket.socket() as s:
+        if s.connect_ex((host, port)) == 0:
+            raise EndpointError(f"port {port} on {host} is already in use; choose another with --port")
+    process = subprocess.Popen(server_command(location, host, port, read_only=read_only, timeout_s=timeout_s),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
+    url = f"http://{host}:{port}/query"
+    wait_until_up(process, url)
+    return process, url
+
