@@ -2,7 +2,8 @@
 
 It runs Oxigraph's own server (``oxigraph serve-read-only``, from the ``oxigraph`` package in
 requirements.txt) over the current build's store, with the union of the named graphs as the
-default graph, as the app and CLI query it. Updates are refused by the server (read-only mode).
+default graph, as the app and CLI query it, behind a guard (kg/endpoint_guard.py) that refuses
+updates and SERVICE before Oxigraph sees the query; Oxigraph's read-only mode refuses updates too.
 Several readers may share the store (the app, the CLI and this server open it read-only); a build
 writes a *new* store folder, so serving never blocks a rebuild — restart the server to serve the
 newer build.
@@ -73,17 +74,27 @@ def wait_until_up(process: subprocess.Popen, url: str, seconds: float = 30) -> N
 
 
 def start(location: Path | None = None, host: str = "127.0.0.1", port: int | None = None, *,
-          read_only: bool = True, timeout_s: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start a server; returns the process and its query URL (``http://host:port/query``)."""
+          read_only: bool = True, timeout_s: int | None = None):
+    """Start a server; returns it (``terminate()``/``wait()``) and its query URL
+    (``http://host:port/query``). A read-only server is Oxigraph on a private loopback port behind
+    the guard of :mod:`kg.endpoint_guard`; a writable one (``read_only=False``, the remote-store
+    tests' stand-in for a user's triple store) is Oxigraph alone."""
     if location is None:
         location = stores.require_current_build().store
     port = port or free_port()
     with socket.socket() as s:
         if s.connect_ex((host, port)) == 0:
             raise EndpointError(f"port {port} on {host} is already in use; choose another with --port")
-    process = subprocess.Popen(server_command(location, host, port, read_only=read_only, timeout_s=timeout_s),
+    backend_port = free_port() if read_only else port
+    backend_host = "127.0.0.1" if read_only else host
+    process = subprocess.Popen(server_command(location, backend_host, backend_port, read_only=read_only,
+                                              timeout_s=timeout_s),
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
-    url = f"http://{host}:{port}/query"
-    wait_until_up(process, url)
-    return process, url
+    backend = f"http://{backend_host}:{backend_port}"
+    wait_until_up(process, backend + "/query")
+    if not read_only:
+        return process, backend + "/query"
+    from kg.endpoint_guard import GuardedEndpoint
+
+    return GuardedEndpoint(host, port, backend, process), f"http://{host}:{port}/query"
 

@@ -17,12 +17,18 @@ from kg.namespaces import entity, prefixes
 XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
 HEADER_RE = re.compile(r"^#\s*(\w+):\s*(.*)$")
+READERS_DIR = QUERIES_DIR / "readers"
 HEADER_LINES_RE = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
 
 
 @lru_cache(maxsize=None)
 def library_query(name: str) -> str:
-    return (QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    """A researcher's library query (``kg/queries/NAME.rq``) or one of the app's readers
+    (``kg/queries/readers/NAME.rq``: bulk reads with bound values, kept out of the library)."""
+    for folder in (QUERIES_DIR, READERS_DIR):
+        if (folder / f"{name}.rq").is_file():
+            return (folder / f"{name}.rq").read_text(encoding="utf-8")
+    raise FileNotFoundError(f"no query named {name!r} in {QUERIES_DIR}")
 
 
 def query_header(text: str) -> dict[str, str]:

@@ -12,9 +12,10 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from pyoxigraph import Store
+from pyoxigraph import RdfFormat, Store
 
 from kg.config import data_dir, sparql_endpoint
 from ingest.errors import NoGraphError
@@ -117,16 +118,27 @@ def remove_partial_builds() -> list[Path]:
     return removed
 
 
-def open_store(build: BuildPaths | None = None):
+def open_store(build: BuildPaths | None = None, in_memory: bool = True):
     """The store queries read: the remote SPARQL endpoint when one is configured, otherwise the
-    current (or given) build's embedded store, opened read-only."""
+    current (or given) build, loaded into memory once per process (or its on-disk store, opened
+    read-only, for one-off reads)."""
     endpoint = sparql_endpoint()
     if endpoint is not None:
         from kg.remote import RemoteStore
 
         return RemoteStore(*endpoint)
     build = build or require_current_build()
-    return Store.read_only(str(build.store))
+    return memory_copy(str(build.root)) if in_memory else Store.read_only(str(build.store))
+
+
+@lru_cache(maxsize=2)
+def memory_copy(build_root: str) -> Store:
+    """The build's graph in an in-memory store, read from its TriG dump (about 1 s). Queries run
+    4–8 times faster than on the on-disk store (bench/sparql_bench.py). Readers only ever call
+    ``query``, which cannot change a store, so the copy stays what the build wrote."""
+    store = Store()
+    store.bulk_load(path=str(BuildPaths(Path(build_root)).trig), format=RdfFormat.TRIG)
+    return store
 
 
 def write_store(build: BuildPaths, quads: list) -> str:

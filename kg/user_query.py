@@ -121,7 +121,7 @@ def run(text: str, *, row_cap: int | None = None, timeout: float | None = None, 
         return execute(store, checked.text, checked.form, row_cap, timeout)
     from kg import store as stores
 
-    return _worker().run(str(stores.require_current_build().store), checked.text, checked.form, row_cap, timeout)
+    return _worker().run(str(stores.require_current_build().root), checked.text, checked.form, row_cap, timeout)
 
 
 class Worker:
@@ -144,11 +144,11 @@ class Worker:
             self.process.wait()
         self.process = None
 
-    def run(self, store_path: str, text: str, form: str, row_cap: int | None, timeout: float) -> QueryResult:
+    def run(self, build_root: str, text: str, form: str, row_cap: int | None, timeout: float) -> QueryResult:
         with self.lock:
             process = self._start()
             started = time.perf_counter()
-            process.stdin.write(json.dumps({"store": store_path, "query": text, "form": form, "cap": row_cap}) + "\n")
+            process.stdin.write(json.dumps({"build": build_root, "query": text, "form": form, "cap": row_cap}) + "\n")
             process.stdin.flush()
             ready, _, _ = io_select.select([process.stdout], [], [], timeout)
             if not ready:
@@ -180,16 +180,12 @@ def _worker() -> Worker:
 
 def worker_main() -> None:
     """The worker's loop: one JSON request per line in, one JSON answer per line out."""
-    from pyoxigraph import Store
+    from kg.store import memory_copy
 
-    stores: dict[str, Store] = {}
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            store = stores.get(request["store"])
-            if store is None:
-                stores.clear()  # a new build: let the old one go
-                store = stores[request["store"]] = Store.read_only(request["store"])
+            store = memory_copy(request["build"])
             result = execute(store, request["query"], request["form"], request["cap"])
             answer = {"result": result.as_dict()}
         except PCGError as err:
