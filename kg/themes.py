@@ -32,10 +32,11 @@ EXAMPLES_PATH = Path(__file__).resolve().parent / "themes_data" / "examples.json
 
 @dataclass(frozen=True)
 class Params:
-    threshold: float = 0.45
-    margin: float = 0.10
-    top_k: int = 3
-    cue_bonus: float = 0.10
+    threshold: float = 0.70  # a theme by similarity alone: score ≥ threshold …
+    margin: float = 0.03  # … and within this of the provision's best theme …
+    top_k: int = 1  # … at most this many
+    cue_bonus: float = 0.10  # added to a theme's score when one of its cues occurs
+    cue_floor: float = 0.45  # a cued theme is also assigned when its similarity reaches this
 
 
 PARAMS = Params()
@@ -45,7 +46,9 @@ PARAMS = Params()
 NO_THEME_HEADING = re.compile(
     r"^\s*(definitions?|interpretation|general interpretation|commencement|entry into force|short title|extent|"
     r"signature|ratification|accession|reservations?|denunciation|depositary|authentic texts?|languages?|"
-    r"repeals?|transposition|addressees|citation|final provisions|settlement of disputes|amendment)\b", re.I)
+    r"repeals?|transposition|addressees|citation|final provisions|settlement of disputes|amendments?|"
+    r"statement of purpose|purpose|subject[- ]matter|objectives?|relation with|evaluation and review|"
+    r"(?:reporting|review|evaluation)\s*$)\b", re.I)
 OFFENCE_THEME = "criminalisation-penalties"
 
 
@@ -209,7 +212,7 @@ def prototypes(corpus_: Corpus) -> tuple[np.ndarray, list[int], list[str]]:
 
     scheme = themes()
     codes = [t.notation for t in scheme]
-    vectors = list(embed_texts([t.prototype_text for t in scheme], cache="themes"))
+    vectors = list(embed_texts([t.prototype_text for t in scheme], cache="theme-definitions"))
     labels, groups = list(range(len(scheme))), [""] * len(scheme)
     position = corpus_.index()
     for example in examples():
@@ -263,36 +266,66 @@ class Assignment:
         return dict(self.__dict__)
 
 
+def descendants(corpus_: Corpus) -> dict[int, list[int]]:
+    """For each article or section split into parts: the units and points inside it that can
+    carry a theme."""
+    position = corpus_.index()
+    out: dict[int, list[int]] = {}
+    for i, item in enumerate(corpus_.items):
+        if item.kind == "container" or item.no_theme:
+            continue
+        for ancestor in _ancestors(item.provision):
+            j = position.get(ancestor)
+            if j is not None and corpus_.items[j].kind == "container":
+                out.setdefault(j, []).append(i)
+    return out
+
+
+def leaf_choice(similarity: np.ndarray, cues: np.ndarray, params: Params) -> tuple[np.ndarray, np.ndarray]:
+    """items × themes: which themes each unit or point gets, and the score behind each."""
+    total = similarity + params.cue_bonus * cues
+    best = total.max(axis=1, keepdims=True)
+    rank = np.argsort(np.argsort(-total, axis=1), axis=1)
+    by_similarity = (total >= params.threshold) & (total >= best - params.margin) & (rank < params.top_k)
+    by_cue = (cues > 0) & (similarity >= params.cue_floor)
+    return by_similarity | by_cue, total
+
+
+def choice(scores: Scores, params: Params = PARAMS, rows: list[int] | None = None,
+           parts: dict[int, list[int]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen themes (bool) and their scores for ``rows`` (default: every item). An article or
+    section split into parts gets the union of its parts' themes, each scored by its best part."""
+    items = scores.corpus.items
+    rows = list(range(len(items))) if rows is None else rows
+    parts = descendants(scores.corpus) if parts is None else parts
+    needed = sorted(set(rows) | {d for r in rows for d in parts.get(r, [])})
+    leaf, total = leaf_choice(scores.similarity[needed], scores.cues[needed], params)
+    at = {r: k for k, r in enumerate(needed)}
+    chosen = np.zeros((len(rows), leaf.shape[1]), dtype=bool)
+    score = np.zeros((len(rows), leaf.shape[1]))
+    for n, r in enumerate(rows):
+        if items[r].no_theme:
+            continue
+        inside = [at[d] for d in parts.get(r, [])]
+        if inside:
+            chosen[n] = leaf[inside].any(axis=0)
+            score[n] = np.where(leaf[inside], total[inside], 0).max(axis=0)
+        else:
+            chosen[n], score[n] = leaf[at[r]], total[at[r]]
+    return chosen, score
+
+
 def select(scores: Scores, params: Params = PARAMS) -> dict[str, list[Assignment]]:
     """Themes per provision id under the selection rule (see the module docstring)."""
-    items = scores.corpus.items
-    total = scores.similarity + params.cue_bonus * scores.cues
-    position = scores.corpus.index()
-    containers = np.array([it.kind == "container" for it in items], dtype=bool)
-    pooled = np.where(containers[:, None], -np.inf, total)
-    # containers: per theme, the best score of any unit or point inside them (deepest first)
-    for i in sorted(range(len(items)), key=lambda i: -items[i].provision.count("/")):
-        j = position.get(items[i].parent)
-        if j is not None and containers[j] and not items[i].no_theme:
-            pooled[j] = np.maximum(pooled[j], pooled[i])
-    pooled = np.where(np.isinf(pooled), total, pooled)  # a container with no scored part: its own mean
+    chosen, score = choice(scores, params)
     out: dict[str, list[Assignment]] = {}
-    for i, item in enumerate(items):
-        if item.no_theme:
-            out[item.provision] = []
-            continue
-        row = pooled[i]
-        best = row.max()
-        order = [t for t in np.argsort(-row) if row[t] >= params.threshold and row[t] >= best - params.margin]
-        chosen = []
-        for t in order[: params.top_k]:
-            if item.kind == "container":
-                method = "children"
-            else:
-                method = "embedding+cue" if scores.cues[i, t] else "embedding"
-            chosen.append(Assignment(item.provision, scores.theme_codes[t], round(float(min(1.0, row[t])), 3),
-                                     method))
-        out[item.provision] = chosen
+    for i, item in enumerate(scores.corpus.items):
+        picks = sorted(np.flatnonzero(chosen[i]), key=lambda t: -score[i, t])
+        out[item.provision] = [
+            Assignment(item.provision, scores.theme_codes[t], round(float(min(1.0, score[i, t])), 3),
+                       "children" if item.kind == "container" else
+                       ("embedding+cue" if scores.cues[i, t] else "embedding"))
+            for t in picks]
     return out
 
 
@@ -302,7 +335,6 @@ def obligation_themes(obligations: list[dict], provision_themes: dict[str, list[
     provision score passes the threshold."""
     scheme = themes()
     position = scores.corpus.index()
-    total = scores.similarity + params.cue_bonus
     out = {}
     for ob in obligations:
         inherited = {a.theme: a for a in provision_themes.get(ob["provision"], [])}
@@ -310,8 +342,10 @@ def obligation_themes(obligations: list[dict], provision_themes: dict[str, list[
         i = position.get(ob["provision"])
         if i is not None and not scores.corpus.items[i].no_theme:
             for t, theme in enumerate(scheme):
-                if theme.notation not in inherited and theme.cued(ob["sentence"]) and total[i, t] >= params.threshold:
-                    chosen.append(Assignment(ob["id"], theme.notation, round(float(min(1.0, total[i, t])), 3), "cue"))
+                similarity = float(scores.similarity[i, t])
+                if theme.notation not in inherited and theme.cued(ob["sentence"]) and similarity >= params.cue_floor:
+                    chosen.append(Assignment(ob["id"], theme.notation,
+                                             round(min(1.0, similarity + params.cue_bonus), 3), "cue"))
         out[ob["id"]] = chosen
     return out
 
@@ -357,13 +391,18 @@ def classify(corpus_: Corpus, obligations: list[dict]) -> Classification:
     return result
 
 
-def write_vectors(corpus_: Corpus, folder: Path) -> None:
-    """Provision vectors for nearest equivalents (``kg.coherence``), beside the search index."""
+def write_outputs(result: Classification, folder: Path) -> None:
+    """Provision vectors and items (for nearest equivalents, ``kg.coherence``) and every
+    provision's themes, beside the search index."""
     folder.mkdir(parents=True, exist_ok=True)
-    np.save(folder / "vectors.npy", corpus_.vectors)
+    np.save(folder / "vectors.npy", result.corpus.vectors)
     (folder / "items.json").write_text(json.dumps(
         [{"provision": it.provision, "instrument": it.instrument, "citation": it.citation, "kind": it.kind,
-          "group": it.group, "heading": it.heading} for it in corpus_.items], ensure_ascii=False), encoding="utf-8")
+          "group": it.group, "heading": it.heading} for it in result.corpus.items], ensure_ascii=False),
+        encoding="utf-8")
+    (folder / "assignments.json").write_text(json.dumps(
+        {k: [a.as_dict() for a in v] for k, v in result.provisions.items() if v}, ensure_ascii=False),
+        encoding="utf-8")
 
 
 def from_sources(sources_dir: Path | None = None) -> tuple[Corpus, list[dict]]:
