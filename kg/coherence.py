@@ -164,17 +164,18 @@ def jurisdiction_codes(jurisdictions: dict[str, str] | None = None) -> list[str]
     from ingest.coordination import shipped_memberships
 
     jurisdictions = jurisdictions or instrument_jurisdictions()
+    classified = set(classified_instruments())
     codes = set(jurisdictions.values()) - {"INT"}
-    codes |= {m.jurisdiction.upper() for m in shipped_memberships().memberships
-              if applicable_instruments(m.jurisdiction, jurisdictions)}
-    return sorted(codes)
+    codes |= {m.jurisdiction.upper() for m in shipped_memberships().memberships}
+    return sorted(c for c in codes if set(applicable_instruments(c, jurisdictions)) & classified)
 
 
 def check_jurisdiction(code: str) -> str:
     code = (code or "").strip().upper()
     known = jurisdiction_codes()
     if code not in known:
-        raise UnknownJurisdictionError(f"no instrument of jurisdiction '{code}' in the graph; known: {', '.join(known)}")
+        raise UnknownJurisdictionError(f"no English instrument that applies in '{code}' is in the graph; "
+                                       f"known: {', '.join(known)}")
     return code
 
 
@@ -234,26 +235,51 @@ def _norm_summary(norms: list[dict]) -> dict:
             "bearer_kinds": sorted({n["bearer_kind"] for n in norms if n["bearer_kind"]})}
 
 
+@lru_cache(maxsize=2)
+def _search_units(root: str) -> tuple[list[dict], np.ndarray]:
+    units = json.loads((Path(root) / "search" / "units.json").read_text(encoding="utf-8"))
+    return units, np.load(Path(root) / "search" / "dense.npy")
+
+
+def _query_vector(provision_id: str, units: list[dict], dense: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    """The provision's search vector; an article split into paragraphs: the normalised mean of
+    its paragraphs; a point: the paragraph it belongs to (named in the answer)."""
+    position = {u["provision"]: i for i, u in enumerate(units)}
+    if provision_id in position:
+        return dense[position[provision_id]], provision_id
+    inside = [i for u, i in position.items() if u.startswith(provision_id + "/")]
+    if inside:
+        mean = dense[inside].mean(axis=0)
+        return mean / (np.linalg.norm(mean) or 1.0), provision_id
+    parts = provision_id.split("/")
+    for n in range(len(parts) - 1, 1, -1):
+        if "/".join(parts[:n]) in position:
+            unit = "/".join(parts[:n])
+            return dense[position[unit]], unit
+    return None, None
+
+
 def equivalents(provision_id: str, k: int = 3, instruments: list[str] | None = None) -> dict:
     """For a provision, its ``k`` closest counterparts in each other English instrument (cosine of
-    the provision vectors; paragraphs and sections as candidates, recitals left out), with their
-    themes and the modality and bearer kinds of their norms side by side."""
+    the search index's paragraph-level vectors, which read the heading and citation with the text;
+    recitals left out), with their themes and the modality and bearer kinds of their norms side by
+    side."""
     from kg import read
 
     root = str(_build_root())
-    items, vectors = _items(root), _vectors(root)
-    position = {it["provision"]: i for i, it in enumerate(items)}
-    if provision_id not in position:
+    units, dense = _search_units(root)
+    vector, compared_as = _query_vector(provision_id, units, dense)
+    me = next((u for u in units if u["provision"] == compared_as or u["group"] == provision_id), None)
+    if vector is None or me is None or me.get("language", "en") != "en" or not vector.any():
         row = read.provision(provision_id)
         why = "it is not in an English text (the model reads English only)" if row else "it is not in the graph"
         raise UnknownProvisionError(f"no provision '{provision_id}' to compare: {why}")
-    me = items[position[provision_id]]
-    scores = vectors @ vectors[position[provision_id]]
+    scores = dense @ vector
     own_norms = _norm_summary(_norms(provision_id))
     by_instrument: dict[str, list[tuple[float, dict]]] = {}
     for i in np.argsort(-scores):
-        other = items[int(i)]
-        if other["instrument"] == me["instrument"] or other["kind"] != "unit" or "/rec" in other["provision"]:
+        other = units[int(i)]
+        if other["instrument"] == me["instrument"] or other.get("language", "en") != "en" or "/rec" in other["provision"]:
             continue
         if instruments and other["instrument"] not in instruments:
             continue
@@ -264,19 +290,20 @@ def equivalents(provision_id: str, k: int = 3, instruments: list[str] | None = N
     for instrument, matches in sorted(by_instrument.items(), key=lambda kv: -kv[1][0][0]):
         rows = []
         for score, other in matches:
-            detail = read.provision(other["provision"]) or {}
             norms = _norm_summary(_norms(other["provision"]))
             rows.append({
                 "provision": other["provision"], "citation": other["citation"], "score": round(score, 3),
-                "heading": other.get("heading"), "text": (detail.get("text") or "")[:SNIPPET],
+                "heading": other.get("heading"), "text": other["text"][:SNIPPET],
                 "themes": [a["theme"] for a in provision_themes(other["provision"])], **norms,
                 "same_modality": bool(set(norms["modalities"]) & set(own_norms["modalities"])),
                 "same_bearer_kind": bool(set(norms["bearer_kinds"]) & set(own_norms["bearer_kinds"])),
             })
         out.append({"instrument": instrument, "matches": rows})
     detail = read.provision(provision_id) or {}
-    return {"provision": provision_id, "citation": me["citation"], "instrument": me["instrument"],
+    return {"provision": provision_id, "citation": detail.get("citation") or me["citation"],
+            "instrument": me["instrument"], "compared_as": compared_as,
             "text": (detail.get("text") or "")[:SNIPPET], "themes": [a["theme"] for a in provision_themes(provision_id)],
             **own_norms, "k": k, "by_instrument": out,
-            "method": "cosine similarity of all-MiniLM-L6-v2 vectors (an article split into paragraphs: the mean "
-                      "of its paragraphs); norms compared by modality and by the kind of actor that bears them"}
+            "method": "cosine similarity of the search index's all-MiniLM-L6-v2 vectors (an article split into "
+                      "paragraphs: the mean of its paragraphs; a point: its paragraph); norms compared by modality "
+                      "and by the kind of actor that bears them"}
