@@ -194,7 +194,7 @@ def format_search_eval(table: dict) -> str:
 # --- themes ------------------------------------------------------------------------------------
 
 THEME_GRID = {
-    "threshold": [round(0.40 + 0.025 * i, 3) for i in range(13)],
+    "threshold": [round(0.40 + 0.025 * i, 3) for i in range(19)],
     "margin": [0.03, 0.05, 0.10, 0.15, 1.0],
     "top_k": [1, 2, 3],
     "cue_bonus": [0.0, 0.10, 0.20],

@@ -32,7 +32,7 @@ EXAMPLES_PATH = Path(__file__).resolve().parent / "themes_data" / "examples.json
 
 @dataclass(frozen=True)
 class Params:
-    threshold: float = 0.70  # a theme by similarity alone: score ≥ threshold …
+    threshold: float = 0.775  # a theme by similarity alone: score ≥ threshold …
     margin: float = 0.03  # … and within this of the provision's best theme …
     top_k: int = 1  # … at most this many
     cue_bonus: float = 0.10  # added to a theme's score when one of its cues occurs
@@ -44,7 +44,7 @@ PARAMS = Params()
 # Headings of provisions that carry no policy theme (the annotators' rule: definitions, titles,
 # commencement, final provisions).
 NO_THEME_HEADING = re.compile(
-    r"^\s*(definitions?|interpretation|general interpretation|commencement|entry into force|short title|extent|"
+    r"^\s*(definitions?|use of terms|meaning of|interpretation|general interpretation|commencement|entry into force|short title|extent|"
     r"signature|ratification|accession|reservations?|denunciation|depositary|authentic texts?|languages?|"
     r"repeals?|transposition|addressees|citation|final provisions|settlement of disputes|amendments?|"
     r"statement of purpose|purpose|subject[- ]matter|objectives?|relation with|evaluation and review|"
@@ -125,6 +125,7 @@ class Item:
     group: str  # the article/section (or recital) it belongs to
     kind: str  # unit (paragraph-level, as search embeds it), point (below a unit) or container
     no_theme: bool = False
+    lead_in: str = ""  # a point: the words of its paragraph before its first point ("The report must include:")
 
 
 @dataclass
@@ -160,6 +161,10 @@ def corpus(parsed_all: list, units: list, obligations: list[dict] | None = None,
         if instrument.meta.get("language", "en") != "en":
             continue
         index = parsed.by_id()
+        first_child: dict[str, object] = {}
+        for node in parsed.provisions:
+            if node.parent:
+                first_child.setdefault(node.parent, node)
         for node in parsed.provisions:
             chain = _heading_chain(node, index)
             parent = index.get(node.parent) if node.parent else None
@@ -169,6 +174,9 @@ def corpus(parsed_all: list, units: list, obligations: list[dict] | None = None,
                         no_theme=any(NO_THEME_HEADING.match(h) for h in chain))
             if node.id not in unit_ids:
                 item.kind = "point" if any(a in unit_ids for a in _ancestors(node.id)) else "container"
+            if item.kind == "point" and parent is not None:
+                first = first_child.get(parent.id)
+                item.lead_in = parsed.text[parent.start:first.start] if first is not None else ""
             items.append(item)
             texts.append(f"{item.heading}: {item.text}" if item.heading else item.text)
     embedded = [i for i, it in enumerate(items) if it.kind != "container"]
@@ -252,7 +260,8 @@ def score(corpus_: Corpus, leave_group_out: bool = False) -> Scores:
 
 
 def _own_text(item: Item, corpus_: Corpus) -> str:
-    return f"{item.heading or ''}\n{item.text}"
+    """What the cues read: the heading, a point's lead-in and the text."""
+    return f"{item.heading or ''}\n{item.lead_in}\n{item.text}"
 
 
 @dataclass
