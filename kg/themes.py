@@ -4,10 +4,10 @@ A provision's score for a theme is the cosine similarity of its embedding to the
 prototype (the theme's definition, or one of the hand-labelled examples in
 ``kg/themes_data/examples.jsonl``), plus ``CUE_BONUS`` when one of the theme's lexical cues
 (``pcg:cue`` in the ontology) occurs in its text; a provision with an offence sentence counts as a
-criminalisation cue. A theme is assigned when its score reaches ``THRESHOLD`` and lies within
-``MARGIN`` of the provision's best theme, at most ``TOP_K`` themes. Articles and sections that are
-split into paragraphs take, per theme, the best score of their paragraphs (then the same rule).
-Definitions, interpretation, commencement and final clauses get no theme. Obligations take their
+criminalisation cue. A theme is assigned when its score reaches ``threshold`` and lies within
+``margin`` of the provision's best theme (at most ``top_k`` such themes), or when one of its cues
+occurs and its similarity reaches ``cue_floor``. Articles and sections split into paragraphs get
+the union of their paragraphs' themes, each with its best paragraph's score. Definitions, interpretation, commencement and final clauses get no theme. Obligations take their
 provision's themes, plus any theme cued in their own sentence whose provision score passes the
 threshold. These few global parameters were chosen by cross-validation on
 ``tests/gold/themes.jsonl`` (``python -m kg eval themes``).
