@@ -2,14 +2,14 @@
 
 A provision's score for a theme is the cosine similarity of its embedding to the theme's nearest
 prototype (the theme's definition, or one of the hand-labelled examples in
-``kg/themes_data/examples.jsonl``), plus ``CUE_BONUS`` when one of the theme's lexical cues
+``kg/themes_data/examples.jsonl``), plus ``cue_bonus`` when one of the theme's lexical cues
 (``pcg:cue`` in the ontology) occurs in its text; a provision with an offence sentence counts as a
 criminalisation cue. A theme is assigned when its score reaches ``threshold`` and lies within
 ``margin`` of the provision's best theme (at most ``top_k`` such themes), or when one of its cues
 occurs and its similarity reaches ``cue_floor``. Articles and sections split into paragraphs get
-the union of their paragraphs' themes, each with its best paragraph's score. Definitions, interpretation, commencement and final clauses get no theme. Obligations take their
-provision's themes, plus any theme cued in their own sentence whose provision score passes the
-threshold. These few global parameters were chosen by cross-validation on
+the union of their paragraphs' themes, each with its best paragraph's score. Definitions,
+purpose, commencement and final clauses get no theme. Obligations take their provision's themes,
+plus any theme cued in their own sentence whose similarity at the provision reaches ``cue_floor``. These few global parameters were chosen by cross-validation on
 ``tests/gold/themes.jsonl`` (``python -m kg eval themes``).
 """
 
