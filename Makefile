@@ -27,6 +27,7 @@ bench: graph
 	$(PY) bench/extraction_bench.py
 	$(PY) bench/search_bench.py
 	$(PY) bench/gaps_bench.py
+	$(PY) bench/coherence_bench.py
 	$(PY) bench/network_render_bench.py
 	$(PY) bench/sparql_bench.py
 

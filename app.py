@@ -14,6 +14,7 @@ PAGES = [
     st.Page("ui/obligations.py", title="Who must do what", icon=":material/gavel:", url_path="obligations"),
     st.Page("ui/ask.py", title="Ask", icon=":material/search:", url_path="ask"),
     st.Page("ui/gaps.py", title="Coordination gaps", icon=":material/hub:", url_path="gaps"),
+    st.Page("ui/coherence.py", title="Coherence", icon=":material/balance:", url_path="coherence"),
     st.Page("ui/sparql.py", title="SPARQL", icon=":material/terminal:", url_path="sparql"),
 ]
 

@@ -26,7 +26,10 @@ from kg.extraction import extract_all, not_extracted_note
 from kg.rdf_coordination import coordination_quads
 from kg.rdf_obligations import obligation_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
+from kg.rdf_themes import theme_quads
 from kg.search import index_points, index_units, write_index
+from kg import themes
+from kg.coherence import coverage_rows, write_coverage
 from kg.shapes import validate_quads
 
 Progress = Callable[[str, int, int], None]  # (stage description, done, total)
@@ -175,6 +178,15 @@ def build(
     for name, imported in imported_memberships(imports_dir()).items():
         quads.extend(coordination_quads(imported.memberships, [], jurisdictions, graph_name=f"import-{name}"))
     lap("coordination data")
+    units = index_units(parsed_all)
+    obligations = [o for records, _ in extracted.values() for o in records]
+    progress("classify themes", 0, 1)
+    theme_corpus = themes.corpus(parsed_all, units, obligations,
+                                 progress=lambda done, total: progress("classify themes (embed)", done, total))
+    classification = themes.classify(theme_corpus, obligations)
+    quads.extend(theme_quads(classification))
+    progress("classify themes", 1, 1)
+    lap("classify themes")
     quads = list(dict.fromkeys(quads))  # actors and jurisdictions are shared by many instruments
     quads.extend(ontology_quads())
     quads.extend(build_activity_quads(build_id, started, _now(), [i.id for i in instruments]))
@@ -194,8 +206,10 @@ def build(
     progress("write store", 1, 1)
     lap("write store and dumps")
     progress("embed provisions for search", 0, 1)
-    write_index(index_units(parsed_all), partial.root / "search", points=index_points(parsed_all),
+    write_index(units, partial.root / "search", points=index_points(parsed_all),
                 progress=lambda done, total: progress("embed provisions for search", done, total))
+    themes.write_outputs(classification, partial.root / "themes")
+    write_coverage(coverage_rows(classification, obligations), partial.root / "themes")
     lap("search index (embeddings)")
 
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,
@@ -204,6 +218,9 @@ def build(
                 "store": loaded_into,
                 "coordination": {"memberships": len(coordination.memberships),
                                  "row_errors": [str(e) for e in coordination.errors]},
+                "themes": {"classifier": themes.CLASSIFIER_VERSION,
+                           "provision_assignments": sum(map(len, classification.provisions.values())),
+                           "obligation_assignments": sum(map(len, classification.obligations.values()))},
                 "pipeline_version": PIPELINE_VERSION}
     partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     report.path = stores.publish(partial).root

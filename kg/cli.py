@@ -219,6 +219,96 @@ def cmd_gaps(args) -> int:
     return 0
 
 
+def cmd_themes(args) -> int:
+    from kg import read
+    from kg.sparql import select_named
+
+    read.instrument(args.instrument)  # a clear error for an unknown id
+    rows = select_named(read.store(), "provision_themes", instrument=args.instrument)
+    by_provision: dict[str, dict] = {}
+    for r in rows:
+        entry = by_provision.setdefault(r["provisionId"], {"provision": r["provisionId"], "citation": r["citation"],
+                                                           "themes": []})
+        entry["themes"].append({"theme": r["theme"], "confidence": r["confidence"], "method": r["method"]})
+    for entry in by_provision.values():
+        if args.json:
+            print(json.dumps(entry, ensure_ascii=False))
+        else:
+            themes = ", ".join(f"{t['theme']} {t['confidence']:.2f} ({t['method']})" for t in entry["themes"])
+            print(f"{entry['citation']:50} {themes}")
+    if not args.json:
+        print(f"{len(by_provision)} provision(s) with a theme", file=sys.stderr)
+    return 0
+
+
+def cmd_coherence(args) -> int:
+    from kg import coherence, report
+    from kg.scorecard import scorecard
+
+    if args.matrix:
+        matrix = coherence.matrix(args.by)
+        if args.html:
+            Path(args.html).write_text(report.matrix_html(matrix), encoding="utf-8")
+        if args.json:
+            print(json.dumps(matrix, ensure_ascii=False))
+        elif not args.html:
+            cells = {(c["row"], c["theme"]): c for c in matrix["cells"]}
+            print(f"{'':36}" + " ".join(f"{t[:6]:>6}" for t in matrix["themes"]))
+            for row in matrix["rows"]:
+                print(f"{row:36}" + " ".join(
+                    f"{cells[(row, t)]['provisions']:>5}{'*' if cells[(row, t)]['candidate_gap'] else ' '}"
+                    for t in matrix["themes"]))
+            print(f"articles/sections per theme; * candidate gap: {matrix['gap_rule']}", file=sys.stderr)
+        return 0
+    if not args.jurisdiction:
+        raise PCGError("give --jurisdiction CODE (e.g. GB, AU, CA) or --matrix")
+    card = scorecard(args.jurisdiction)
+    if args.html:
+        Path(args.html).write_text(report.scorecard_html(card), encoding="utf-8")
+    if args.json:
+        print(json.dumps(card, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{card['name']} ({card['jurisdiction']}): {', '.join(card['instruments']) or 'no instrument in the graph'}")
+    for rec in card["recommendations"]:
+        print(f"\n{rec['title']}\n  {rec['summary']}")
+        for ev in rec["evidence"]:
+            print(f"  [{ev['stance']:7}] {ev['label'][:70]} — {ev['why'][:100]}" + (f" <{ev['link']}>" if ev["link"] else ""))
+    covered = [c for c in card["coverage"] if c["provisions"]]
+    print("\nthemes covered: " + ", ".join(f"{c['theme']} {c['provisions']}" for c in covered))
+    print("candidate gaps: " + (", ".join(c["theme"] for c in card["coverage"] if c["candidate_gap"]) or "none"))
+    return 0
+
+
+def cmd_equivalents(args) -> int:
+    from kg import coherence, report
+
+    if args.compare:
+        result = coherence.theme_differences(*args.compare)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False, indent=1))
+        else:
+            for side, iid in (("only_a", result["a"]), ("only_b", result["b"])):
+                print(f"only in {iid}: " + (", ".join(t["theme"] for t in result[side]) or "none"))
+            print("in both: " + (", ".join(t["theme"] for t in result["both"]) or "none"))
+        return 0
+    if not args.provision:
+        raise PCGError("give a provision id (e.g. palermo-protocol/art6/6) or --compare ID ID")
+    result = coherence.equivalents(args.provision, k=args.k, instruments=args.instrument)
+    if args.html:
+        Path(args.html).write_text(report.equivalents_html(result), encoding="utf-8")
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result['citation']} [{', '.join(result['themes'])}] norms: {', '.join(result['modalities'])} "
+          f"on {', '.join(result['bearer_kinds'])}")
+    for block in result["by_instrument"]:
+        print(f"\n{block['instrument']}")
+        for m in block["matches"]:
+            print(f"  {m['score']:.3f} {m['citation']:45} [{', '.join(m['themes'])}] "
+                  f"{', '.join(m['modalities']) or '-'} on {', '.join(m['bearer_kinds']) or '-'}")
+    return 0
+
+
 def cmd_eval(args) -> int:
     from kg import evaluate
 
@@ -226,12 +316,15 @@ def cmd_eval(args) -> int:
         table = evaluate.evaluate_search()
         print(json.dumps(table, indent=2) if args.json else evaluate.format_search_eval(table))
         return 0
-    if args.what == "obligations":
-        result = evaluate.evaluate_obligations()
-        if args.json:
-            print(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
-        else:
-            print(evaluate.format_obligation_eval(result, show_misses=10_000 if args.all else 40))
+    run, show, limit = {
+        "themes": (evaluate.evaluate_themes, evaluate.format_theme_eval, 30),
+        "obligations": (evaluate.evaluate_obligations, evaluate.format_obligation_eval, 40),
+    }[args.what]
+    result = run()
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=1, ensure_ascii=False))
+    else:
+        print(show(result, 10_000 if args.all else limit))
     return 0
 
 
@@ -391,10 +484,32 @@ def parser() -> argparse.ArgumentParser:
     ri.set_defaults(func=cmd_remove_import)
 
     ev = sub.add_parser("eval", help="evaluate against the hand-labelled sets in tests/gold/")
-    ev.add_argument("what", choices=["obligations", "search"])
+    ev.add_argument("what", choices=["obligations", "search", "themes"])
     ev.add_argument("--all", action="store_true", help="list every miss")
     ev.add_argument("--json", action="store_true")
     ev.set_defaults(func=cmd_eval)
+
+    th = sub.add_parser("themes", help="the themes of an instrument's provisions, with confidence and method")
+    th.add_argument("--instrument", required=True, help="instrument id, e.g. uk-msa-2015")
+    th.add_argument("--json", action="store_true", help="one JSON object per line")
+    th.set_defaults(func=cmd_themes)
+
+    co = sub.add_parser("coherence", help="scorecard against the FAST briefing's recommendations, and theme coverage")
+    co.add_argument("--jurisdiction", help="a jurisdiction code, e.g. GB, AU, CA")
+    co.add_argument("--matrix", action="store_true", help="the coverage matrix instead of a scorecard")
+    co.add_argument("--by", choices=["instrument", "jurisdiction"], default="instrument", help="matrix rows")
+    co.add_argument("--html", help="also write a print-ready one-page HTML report to this file")
+    co.add_argument("--json", action="store_true")
+    co.set_defaults(func=cmd_coherence)
+
+    eq = sub.add_parser("equivalents", help="a provision's nearest counterparts in the other instruments")
+    eq.add_argument("provision", nargs="?", help="provision id, e.g. palermo-protocol/art6/6")
+    eq.add_argument("-k", type=int, default=3, help="counterparts per instrument (default 3)")
+    eq.add_argument("--instrument", action="append", help="only these instruments (repeatable)")
+    eq.add_argument("--compare", nargs=2, metavar="ID", help="themes one instrument covers that the other does not")
+    eq.add_argument("--html", help="also write a print-ready HTML report to this file")
+    eq.add_argument("--json", action="store_true")
+    eq.set_defaults(func=cmd_equivalents)
 
     a = sub.add_parser("add", help="add a plain-text law to the sources")
     a.add_argument("path", help="UTF-8 plain-text file of the law")

@@ -55,12 +55,16 @@ def embed_query(text: str) -> np.ndarray:
     return vector.astype(np.float32)
 
 
-def embed_texts(texts: list[str], progress=None) -> np.ndarray:
-    """Normalised embeddings of ``texts``; cached ones are read back, the rest computed in batches."""
+def embed_texts(texts: list[str], progress=None, cache: str = "vectors") -> np.ndarray:
+    """Normalised embeddings of ``texts``; cached ones are read back, the rest computed in batches.
+
+    ``cache`` names the cache file: each caller that embeds its own set of texts (search units,
+    theme prototypes and points) keeps its own file, because a file keeps only the texts of its
+    latest call."""
     folder = embeddings_dir()
     folder.mkdir(parents=True, exist_ok=True)
     keys = [text_key(t) for t in texts]
-    store_path = folder / "vectors.npz"
+    store_path = folder / f"{cache}.npz"
     cached: dict[str, np.ndarray] = {}
     if store_path.exists():
         with np.load(store_path) as data:
@@ -77,7 +81,7 @@ def embed_texts(texts: list[str], progress=None) -> np.ndarray:
                 cached[keys[i]] = vector.astype(np.float32)
             if progress:
                 progress(min(start + BATCH, len(missing)), len(missing))
-        tmp = folder / "vectors.tmp.npz"
+        tmp = folder / f"{cache}.tmp.npz"
         keep = set(keys)
         np.savez(tmp, **{k: v for k, v in cached.items() if k in keep})
         tmp.replace(store_path)

@@ -7,6 +7,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from kg.config import REPO_ROOT
 
 GOLD_DIR = REPO_ROOT / "tests" / "gold"
@@ -186,4 +188,143 @@ def format_search_eval(table: dict) -> str:
     lines += ["", "hybrid misses (not in the top 5):"]
     for miss in table["hybrid"]["misses"]:
         lines.append(f"  {miss['question'][:90]!r} gold={miss['gold']} got={miss['got']}")
+    return "\n".join(lines)
+
+
+# --- themes ------------------------------------------------------------------------------------
+
+THEME_GRID = {
+    "threshold": [round(0.40 + 0.025 * i, 3) for i in range(19)],
+    "margin": [0.03, 0.05, 0.10, 0.15, 1.0],
+    "top_k": [1, 2, 3],
+    "cue_bonus": [0.0, 0.10, 0.20],
+    "cue_floor": [0.25, 0.30, 0.35, 0.40, 0.45, 1.0],
+}
+FOLDS = 5
+
+
+@dataclass
+class ThemeEval:
+    n: int  # gold provisions evaluated
+    excluded_examples: int  # gold provisions that are also few-shot examples (left out)
+    missing: list[str]  # gold provisions not in the corpus
+    params: dict
+    per_theme: dict[str, tuple[float, float, float, int]]  # precision, recall, F1, support
+    micro_f1: float
+    macro_f1: float
+    cv_micro_f1: float
+    cv_macro_f1: float
+    cv_per_theme: dict[str, tuple[float, float, float, int]]
+    cv_params: list[dict]  # what each fold's tuning chose
+    tuned_params: dict  # the best parameters on the whole gold set (in-sample)
+    tuned_micro_f1: float
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def _theme_metrics(gold: np.ndarray, predicted: np.ndarray, codes: list[str]):
+    """Per-theme precision/recall/F1/support, micro-F1 and macro-F1 (themes with gold support)."""
+    tp = (gold & predicted).sum(axis=0)
+    fp = (~gold & predicted).sum(axis=0)
+    fn = (gold & ~predicted).sum(axis=0)
+    per_theme = {code: (*prf(int(tp[t]), int(fp[t]), int(fn[t])), int(tp[t] + fn[t])) for t, code in enumerate(codes)}
+    f1s = [v[2] for v in per_theme.values() if v[3]]
+    return per_theme, prf(int(tp.sum()), int(fp.sum()), int(fn.sum()))[2], (sum(f1s) / len(f1s) if f1s else 0.0)
+
+
+def _grid():
+    from itertools import product
+
+    from kg.themes import Params
+
+    for values in product(*THEME_GRID.values()):
+        yield Params(**dict(zip(THEME_GRID, values)))
+
+
+def _tune(predictions: list, gold: np.ndarray, codes, subset: list[int]):
+    """The grid point with the best micro-F1 on ``subset`` of the gold rows (ties: the earlier,
+    i.e. stricter, grid point)."""
+    best, best_f1 = None, -1.0
+    for params, predicted in predictions:
+        f1 = _theme_metrics(gold[subset], predicted[subset], codes)[1]
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = params, f1
+    return best, best_f1
+
+
+def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FOLDS, tune: bool = True) -> ThemeEval:
+    """Micro/macro F1 of the theme classifier on the hand-labelled gold set, in-sample (with the
+    shipped parameters) and by ``folds``-fold cross-validation (the parameters tuned on the other
+    folds, scored on the held-out one). Gold provisions that are also few-shot examples are left
+    out, and the examples of a provision's own article are ignored when it is scored."""
+    import random
+
+    from kg import themes
+
+    corpus_, _ = themes.from_sources()
+    scores = themes.score(corpus_, leave_group_out=True)
+    codes = scores.theme_codes
+    position = corpus_.index()
+    example_ids = {e["provision"] for e in themes.examples()}
+    rows = read_jsonl(gold_path)
+    excluded = [g for g in rows if g["provision"] in example_ids]
+    missing = [g["provision"] for g in rows if g["provision"] not in example_ids and g["provision"] not in position]
+    gold_rows = [g for g in rows if g["provision"] not in example_ids and g["provision"] in position]
+    index = [position[g["provision"]] for g in gold_rows]
+    gold = np.array([[c in g["themes"] for c in codes] for g in gold_rows], dtype=bool)
+    parts = themes.descendants(corpus_)
+
+    predicted = themes.choice(scores, themes.PARAMS, index, parts)[0]
+    per_theme, micro, macro = _theme_metrics(gold, predicted, codes)
+    errors = [{"provision": g["provision"], "gold": sorted(g["themes"]),
+               "predicted": [codes[t] for t in np.flatnonzero(p)]}
+              for g, gs, p in zip(gold_rows, gold, predicted) if (gs != p).any()]
+
+    cv_predicted = np.zeros_like(gold)
+    cv_params, tuned, tuned_f1 = [], None, 0.0
+    if tune:
+        predictions = [(params, themes.choice(scores, params, index, parts)[0]) for params in _grid()]
+        order = list(range(len(gold_rows)))
+        random.Random(7).shuffle(order)
+        for k in range(folds):
+            held = order[k::folds]
+            train = [i for i in order if i not in set(held)]
+            params, _ = _tune(predictions, gold, codes, train)
+            cv_params.append(params.__dict__)
+            cv_predicted[held] = dict((id(p), m) for p, m in predictions)[id(params)][held]
+        tuned, tuned_f1 = _tune(predictions, gold, codes, list(range(len(gold_rows))))
+    cv_per_theme, cv_micro, cv_macro = _theme_metrics(gold, cv_predicted, codes) if tune else ({}, 0.0, 0.0)
+    return ThemeEval(
+        n=len(gold_rows), excluded_examples=len(excluded), missing=missing, params=themes.PARAMS.__dict__,
+        per_theme=per_theme, micro_f1=micro, macro_f1=macro, cv_micro_f1=cv_micro, cv_macro_f1=cv_macro,
+        cv_per_theme=cv_per_theme, cv_params=cv_params, tuned_params=tuned.__dict__ if tuned else {},
+        tuned_micro_f1=tuned_f1, errors=errors)
+
+
+def format_theme_eval(result: ThemeEval, show_errors: int = 30) -> str:
+    lines = [f"Theme classification on {result.n} hand-labelled provisions (tests/gold/themes.jsonl; "
+             f"{result.excluded_examples} left out because they are also few-shot examples"
+             + (f"; {len(result.missing)} not in the corpus" if result.missing else "") + ")",
+             f"shipped parameters: {result.params}", "",
+             f"{'theme':34} {'P':>6} {'R':>6} {'F1':>6} {'CV F1':>6} {'support':>8}"]
+    for code, (p, r, f, support) in result.per_theme.items():
+        cv = result.cv_per_theme.get(code, (0, 0, 0, 0))[2]
+        lines.append(f"{code:34} {p:>6.3f} {r:>6.3f} {f:>6.3f} {cv:>6.3f} {support:>8}")
+    lines += ["",
+              f"micro-F1  in-sample {result.micro_f1:.3f}   {FOLDS}-fold cross-validated {result.cv_micro_f1:.3f}",
+              f"macro-F1  in-sample {result.macro_f1:.3f}   {FOLDS}-fold cross-validated {result.cv_macro_f1:.3f}",
+              f"(in-sample: the shipped parameters, which were tuned on this whole set; cross-validated: each fold "
+              f"scored with parameters tuned on the other {FOLDS - 1})"]
+    if result.cv_params:
+        lines.append("parameters chosen per fold: " + "; ".join(
+            f"t={p['threshold']} m={p['margin']} k={p['top_k']} cue={p['cue_bonus']}/{p['cue_floor']}"
+            for p in result.cv_params))
+        lines.append(f"best on the whole set: {result.tuned_params} (micro-F1 {result.tuned_micro_f1:.3f})")
+    lines += ["", f"provisions with a difference ({len(result.errors)}):"]
+    for e in result.errors[:show_errors]:
+        lines.append(f"  {e['provision']}: gold {e['gold']} predicted {e['predicted']}")
+    if len(result.errors) > show_errors:
+        lines.append(f"  … {len(result.errors) - show_errors} more (use --all)")
     return "\n".join(lines)

@@ -157,16 +157,22 @@ def _division_headings(index: dict, node) -> str:
     return " ".join(headings)
 
 
-def write_index(units: list[Unit], folder: Path, progress=None, points: list[Point] | None = None) -> None:
+def unit_vectors(units: list[Unit], progress=None) -> np.ndarray:
+    """Embeddings of the units (cached on disk); zero rows for other-language units, which the
+    model cannot read: they are found by BM25 alone."""
     from kg.embeddings import embed_texts
 
-    folder.mkdir(parents=True, exist_ok=True)
-    # the model reads English only: other-language units are found by BM25 alone
     english = [i for i, u in enumerate(units) if u.language == "en"]
     vectors = np.zeros((len(units), 384), dtype=np.float32)
     if english:
         vectors[english] = embed_texts([units[i].embedding_text() for i in english], progress=progress)
-    np.save(folder / "dense.npy", vectors)
+    return vectors
+
+
+def write_index(units: list[Unit], folder: Path, progress=None, vectors: np.ndarray | None = None,
+                points: list[Point] | None = None) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    np.save(folder / "dense.npy", unit_vectors(units, progress) if vectors is None else vectors)
     (folder / "units.json").write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False),
                                        encoding="utf-8")
     (folder / "points.json").write_text(json.dumps([p.__dict__ for p in points or []], ensure_ascii=False),

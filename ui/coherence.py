@@ -1,0 +1,180 @@
+"""Coherence: theme coverage across instruments and jurisdictions (heatmap; a cell lists its
+provisions), nearest equivalents side by side, and the scorecard against the FAST briefing's four
+recommendations. Each view downloads as CSV, JSON and a print-ready one-page HTML report."""
+
+import json
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from ui import common
+
+STANCE = {"for": "✔", "against": "✘", "none": "–"}
+
+
+@st.cache_data(show_spinner="Loading the coverage matrix…")
+def load_matrix(build: str, by: str) -> dict:
+    from kg import coherence
+
+    return coherence.matrix(by)
+
+
+@st.cache_data(show_spinner="Finding nearest equivalents…")
+def load_equivalents(build: str, provision: str, k: int) -> dict:
+    from kg import coherence
+
+    return coherence.equivalents(provision, k=k)
+
+
+@st.cache_data(show_spinner="Gathering the evidence…")
+def load_scorecard(build: str, code: str) -> dict:
+    from kg.scorecard import scorecard
+
+    return scorecard(code)
+
+
+@st.cache_data(show_spinner=False)
+def labels(build: str) -> dict[str, str]:
+    from kg.themes import theme_labels
+
+    return theme_labels()
+
+
+def downloads(name: str, frame: pd.DataFrame, data: dict, html_report: str, key: str) -> None:
+    c1, c2, c3 = st.columns(3)
+    c1.download_button("Download CSV", frame.to_csv(index=False), file_name=f"{name}.csv", mime="text/csv",
+                       key=f"{key}-csv")
+    c2.download_button("Download JSON", json.dumps(data, ensure_ascii=False, indent=1), file_name=f"{name}.json",
+                       mime="application/json", key=f"{key}-json")
+    c3.download_button("Download the one-page report (HTML, print-ready)", html_report,
+                       file_name=f"{name}.html", mime="text/html", key=f"{key}-html")
+
+
+def heatmap(frame: pd.DataFrame, theme_names: dict[str, str]) -> alt.Chart:
+    shown = frame.assign(theme_label=frame["theme"].map(theme_names),
+                         gap=frame["candidate_gap"].map(lambda g: "candidate gap" if g else ""),
+                         marker=[("·" if g else str(n or "")) for g, n in zip(frame["candidate_gap"], frame["provisions"])])
+    pick = alt.selection_point(fields=["row", "theme"], name="cell")
+    base = alt.Chart(shown).encode(
+        x=alt.X("theme_label:N", title=None, sort=list(theme_names.values()),
+                axis=alt.Axis(labelAngle=-35, labelLimit=180)),
+        y=alt.Y("row:N", title=None))
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("provisions:Q", scale=alt.Scale(scheme="blues"), title="Articles / sections"),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
+        tooltip=[alt.Tooltip("row", title="Row"), alt.Tooltip("theme_label", title="Theme"),
+                 alt.Tooltip("provisions", title="Articles / sections"), alt.Tooltip("obligations", title="Norms"),
+                 "binding", "soft", alt.Tooltip("gap", title="Gap")]).add_params(pick)
+    text = base.mark_text(fontSize=10).encode(
+        text="marker:N", color=alt.condition("datum.provisions > 30", alt.value("white"), alt.value("black")))
+    return (cells + text).properties(height=26 * shown["row"].nunique() + 60)
+
+
+st.title("Coherence")
+st.caption("Where the laws cohere and where they leave gaps: every provision and obligation is classified into "
+           "17 policy themes (method and confidence recorded), counted per instrument and jurisdiction, compared "
+           "with its nearest equivalents, and weighed against the four recommendations of the UNU FAST briefing "
+           "“Bridging the Gap”.")
+
+with common.friendly_errors():
+    build = common.build_id()
+    from kg import report
+
+    theme_names = labels(build)
+    coverage_tab, compare_tab, score_tab = st.tabs(["Coverage matrix", "Side by side", "Scorecard"])
+
+    with coverage_tab:
+        by = st.radio("Rows", ["instrument", "jurisdiction"], horizontal=True, key="rows")
+        matrix = load_matrix(build, by)
+        frame = pd.DataFrame(matrix["cells"])
+        event = st.altair_chart(heatmap(frame, theme_names), on_select="rerun", key="heatmap", width="stretch")
+        st.caption(f"Numbers: {matrix['counts']}. A dot marks a candidate gap: {matrix['gap_rule']}. "
+                   "Click a cell (or pick it below) to list its provisions.")
+        picked = (event.selection.get("cell") or [{}])[0] if event and getattr(event, "selection", None) else {}
+        c1, c2 = st.columns(2)
+        rows = matrix["rows"]
+        row = c1.selectbox("Row", rows, index=rows.index(picked["row"]) if picked.get("row") in rows else 0)
+        theme = c2.selectbox("Theme", matrix["themes"], format_func=theme_names.get,
+                             index=matrix["themes"].index(picked["theme"]) if picked.get("theme") in matrix["themes"] else 0)
+        cell = next(c for c in matrix["cells"] if c["row"] == row and c["theme"] == theme)
+        kinds = ", ".join(f"{k} ({n})" for k, n in sorted(cell["bearer_kinds"].items(), key=lambda kv: -kv[1]))
+        st.markdown(f"**{common.escape(row)} × {common.escape(theme_names[theme])}**: {cell['provisions']} article(s) "
+                    f"or section(s); {cell['obligations']} norm(s), {cell['binding']} binding and {cell['soft']} soft"
+                    + (f"; borne by {common.escape(kinds)}" if kinds else "") + "."
+                    + (f" Candidate gap: {common.escape(cell['gap_reason'])}." if cell.get("candidate_gap") else ""))
+        for pid in cell["provision_ids"][:60]:
+            st.markdown(f"- [{common.escape(pid)}]({common.provision_link(pid)})")
+        flat = frame.assign(bearer_kinds=frame["bearer_kinds"].map(json.dumps),
+                            provision_ids=frame["provision_ids"].map(" ".join))
+        downloads(f"coverage-by-{by}", flat.drop(columns=[c for c in ("instruments",) if c in flat]), matrix,
+                  report.matrix_html(matrix), "matrix")
+
+    with compare_tab:
+        provision = st.text_input("Provision id", value=st.query_params.get("compare", "palermo-protocol/art6/6"),
+                                  help="e.g. palermo-protocol/art6/6, eu-atd-2011/art17, uk-msa-2015/s54")
+        k = st.slider("Counterparts per instrument", 1, 5, 3)
+        result = load_equivalents(build, provision.strip(), k)
+        st.markdown(f"**[{common.escape(result['citation'])}]({common.provision_link(result['provision'])})** — "
+                    f"themes: {common.escape(', '.join(theme_names.get(t, t) for t in result['themes']) or 'none')}; "
+                    f"norms: {common.escape(', '.join(result['modalities']) or 'none')} on "
+                    f"{common.escape(', '.join(result['bearer_kinds']) or 'no named bearer')}")
+        st.caption(result["method"])
+        blocks = result["by_instrument"]
+        for start in range(0, len(blocks), 3):
+            for column, block in zip(st.columns(3), blocks[start:start + 3]):
+                with column:
+                    st.subheader(block["instrument"])
+                    for m in block["matches"]:
+                        flags = []
+                        if not m["same_modality"]:
+                            flags.append("modality differs")
+                        if not m["same_bearer_kind"]:
+                            flags.append("bearer kind differs")
+                        st.markdown(
+                            f"**[{common.escape(m['citation'])}]({common.provision_link(m['provision'])})** "
+                            f"· {m['score']:.2f}  \n{common.escape(m['text'][:260])}  \n"
+                            f"<small>{common.escape(', '.join(m['modalities']) or 'no norm')}{' on ' if m['modalities'] else ''}"
+                            f"{common.escape(', '.join(m['bearer_kinds']))}"
+                            f"{' · ' + ', '.join(flags) if flags else ''} · "
+                            f"{common.escape(', '.join(theme_names.get(t, t) for t in m['themes']))}</small>",
+                            unsafe_allow_html=True)
+        pairs = pd.DataFrame([{**m, "instrument": b["instrument"], "themes": ", ".join(m["themes"]),
+                               "modalities": ", ".join(m["modalities"]), "bearer_kinds": ", ".join(m["bearer_kinds"]),
+                               "strengths": ", ".join(m["strengths"])} for b in blocks for m in b["matches"]])
+        downloads(f"equivalents-{provision.strip().replace('/', '_')}", pairs, result, report.equivalents_html(result),
+                  "equivalents")
+
+        st.subheader("Themes one instrument covers and another does not")
+        from kg import coherence
+
+        instruments = coherence.classified_instruments()
+        a_col, b_col = st.columns(2)
+        a = a_col.selectbox("Instrument A", instruments, index=instruments.index("uk-msa-2015")
+                            if "uk-msa-2015" in instruments else 0)
+        b = b_col.selectbox("Instrument B", instruments, index=instruments.index("au-msa-2018")
+                            if "au-msa-2018" in instruments else 0)
+        diff = coherence.theme_differences(a, b)
+        a_col.markdown("Only in A: " + (", ".join(theme_names[t["theme"]] for t in diff["only_a"]) or "none"))
+        b_col.markdown("Only in B: " + (", ".join(theme_names[t["theme"]] for t in diff["only_b"]) or "none"))
+        st.caption("In both: " + (", ".join(theme_names[t["theme"]] for t in diff["both"]) or "none"))
+
+    with score_tab:
+        codes = coherence.jurisdiction_codes()
+        code = st.selectbox("Jurisdiction", codes, index=codes.index("GB") if "GB" in codes else 0,
+                            key="scorecard-jurisdiction")
+        card = load_scorecard(build, code)
+        st.caption(f"Instruments that apply: {', '.join(card['instruments'])}. {card['note']}")
+        for rec in card["recommendations"]:
+            with st.container(border=True):
+                st.subheader(rec["title"])
+                st.caption(f"Looks for: {rec['looks_for']}")
+                st.markdown(f"**{rec['summary']}**")
+                for ev in rec["evidence"]:
+                    link = f"[{common.escape(ev['label'])}]({ev['link']})" if ev.get("link") else common.escape(ev["label"])
+                    quote = f" — “{common.escape(ev['quote'][:200])}”" if ev.get("quote") else ""
+                    year = f" ({ev['year']})" if ev.get("year") else ""
+                    st.markdown(f"{STANCE.get(ev['stance'], '')} {link}{year}: {common.escape(ev['why'])}{quote}")
+        evidence = pd.DataFrame([{"recommendation": r["title"], **e} for r in card["recommendations"]
+                                 for e in r["evidence"]])
+        downloads(f"scorecard-{code}", evidence, card, report.scorecard_html(card), "scorecard")
