@@ -39,7 +39,7 @@ def main() -> None:
     prepared = time.perf_counter() - start
     start = time.perf_counter()
     scores = themes.score(corpus_)
-    provisions = themes.select(scores)
+    provisions = themes.model_select(scores)
     themes.obligation_themes(obligations, provisions, scores)
     classified = time.perf_counter() - start
 

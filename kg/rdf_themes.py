@@ -10,7 +10,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.namespaces import entity, graph_iri, pcg, term
 from kg.rdf_provisions import RDF_TYPE, lang, string
-from kg.themes import CLASSIFIER_VERSION, PARAMS, Classification
+from kg.themes import CLASSIFIER_VERSION, MODEL_C, MODEL_THRESHOLD, Classification
 
 DECIMAL = NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
 
@@ -24,9 +24,10 @@ def theme_quads(result: Classification) -> Iterator[Quad]:
     agent = classifier_iri()
     yield Quad(agent, RDF_TYPE, term("prov", "SoftwareAgent"), g)
     yield Quad(agent, term("rdfs", "label"), lang(
-        f"Theme classifier {CLASSIFIER_VERSION}: all-MiniLM-L6-v2 similarity to theme definitions and "
-        f"hand-labelled examples, plus lexical cues (threshold {PARAMS.threshold}, margin {PARAMS.margin}, "
-        f"at most {PARAMS.top_k} themes, cue bonus {PARAMS.cue_bonus})", "en"), g)
+        f"Theme classifier {CLASSIFIER_VERSION}: a logistic regression per theme (C={MODEL_C}, assigned from "
+        f"probability {MODEL_THRESHOLD}) over all-MiniLM-L6-v2 similarities to the theme definitions and "
+        f"hand-labelled examples, lexical cues and the provision's vector, trained on the hand-labelled "
+        f"provisions (kg/themes_data/examples.jsonl, tests/gold/themes.jsonl)", "en"), g)
     yield Quad(agent, pcg("version"), Literal(CLASSIFIER_VERSION), g)
     for assignments in (result.provisions, result.obligations):
         for target_id, chosen in assignments.items():

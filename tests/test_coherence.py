@@ -58,7 +58,7 @@ def test_every_assignment_records_confidence_method_and_classifier(built_graph):
              pcg:theme pcg:remedy-compensation ; pcg:confidence ?confidence ;
              pcg:classificationMethod ?method ; prov:wasAttributedTo ?agent . }""")
     assert len(rows) == 1
-    assert 0 < rows[0]["confidence"] <= 1 and rows[0]["method"].startswith("embedding")
+    assert 0 < rows[0]["confidence"] <= 1 and rows[0]["method"] in ("model", "model+cue")
     assert "classifier/themes-" in rows[0]["agent"]
 
 
