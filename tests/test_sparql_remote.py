@@ -3,6 +3,7 @@ SPARQL 1.1 Protocol, and every library query giving the same answers as the embe
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import pytest
@@ -22,6 +23,14 @@ def remote_server(tmp_path):
     process.wait(timeout=10)
 
 
+def comparable(row: dict, query: str) -> tuple:
+    """A row as a sorted tuple; GROUP_CONCAT values as sorted words, since SPARQL 1.1 leaves the
+    order of a group's values unspecified and two stores may concatenate them differently."""
+    concatenated = set(re.findall(r"GROUP_CONCAT\(.*?\)\s+AS\s+\?(\w+)", query, re.S | re.I))
+    return tuple(sorted((k, " ".join(sorted(v.split())) if k in concatenated and isinstance(v, str) else v)
+                        for k, v in row.items()))
+
+
 def test_build_into_a_remote_endpoint_and_query_it_like_the_embedded_store(built_graph, remote_server,
                                                                            scratch_data, monkeypatch):
     data, sources = scratch_data
@@ -36,8 +45,8 @@ def test_build_into_a_remote_endpoint_and_query_it_like_the_embedded_store(built
     assert len(remote) == len(embedded)
     for query in library():
         text = runnable_library_query(query["name"])
-        here = Counter(tuple(sorted(r.items())) for r in select(embedded, text))
-        there = Counter(tuple(sorted(r.items())) for r in select(remote, text))
+        here = Counter(comparable(r, text) for r in select(embedded, text))
+        there = Counter(comparable(r, text) for r in select(remote, text))
         assert there == here, query["name"]
 
     monkeypatch.setenv("PCG_SPARQL_QUERY_URL", remote_server)  # the readers follow the configuration
