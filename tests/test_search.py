@@ -87,3 +87,13 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
 
     hits, notes = search("victims\x00 of \x07trafficking", k=3, with_related=False)
     assert hits and any("Control characters" in n for n in notes)
+
+
+def test_search_quality_does_not_fall_below_what_was_measured(built_graph):
+    """A regression guard, not the issue's floor: hybrid hit@5 is 0.679 on the gold questions
+    (the issue asks for 0.85, not yet reached; see README), and hybrid must beat either ranker alone."""
+    from kg.evaluate import evaluate_search
+
+    table = evaluate_search()
+    assert table["hybrid"]["hit@5"] >= 0.66
+    assert table["hybrid"]["mrr"] > max(table["dense"]["mrr"], table["lexical"]["mrr"])
