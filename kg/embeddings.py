@@ -40,6 +40,7 @@ def embeddings_dir() -> Path:
     return cache_dir() / "embeddings" / MODEL_NAME
 
 
+@lru_cache(maxsize=64)
 def embed_query(text: str) -> np.ndarray:
     """One question's vector. Encoded on one thread: a single short text gains nothing from a second
     thread, and a second thread stalls badly when the other core is busy (p50 484 ms against 46 ms,
@@ -52,7 +53,9 @@ def embed_query(text: str) -> np.ndarray:
         vector = model().encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
     finally:
         torch.set_num_threads(threads)
-    return vector.astype(np.float32)
+    vector = vector.astype(np.float32)
+    vector.flags.writeable = False  # cached: shared by every caller
+    return vector
 
 
 def embed_texts(texts: list[str], progress=None, cache: str = "vectors") -> np.ndarray:

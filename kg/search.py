@@ -23,6 +23,7 @@ from ingest.model import ParsedInstrument
 
 MAX_QUERY_CHARS = 1000
 LEAD_IN_WORDS = 40
+POINT_LEXICAL_WEIGHT = 0.1  # BM25 (scaled to 0–1) beside cosine when picking the point of a hit
 # Fusion settings chosen on tests/gold/questions.jsonl (a small grid, see the issue note):
 # a sharper reciprocal-rank curve and a heavier BM25 vote beat plain RRF(k=60) on legal text.
 RRF_K = 10
@@ -223,6 +224,8 @@ class SearchIndex:
         self.points_of: dict[int, list[int]] = {}
         for j, point in enumerate(self.points):
             self.points_of.setdefault(point.unit, []).append(j)
+        self.point_dense = _point_vectors(folder.parent / "themes", self.points)
+        self.point_lexical = np.zeros(len(self.points), dtype=np.float32)
         self.point_bm25 = bm25s.BM25()
         if self.points:
             self.point_bm25.index([tokens(p.lexical_text()) or ["empty"] for p in self.points], show_progress=False)
@@ -264,18 +267,27 @@ class SearchIndex:
         return [(int(i), float(fused[i])) for i in order[:CANDIDATES] if fused[i] > 0]
 
     def best_point(self, position: int, point_scores: np.ndarray | None) -> Point | None:
-        """The point of a unit that shares most with the question, if any point shares anything."""
+        """The point of a unit closest to the question, if the question shares a word with it."""
         candidates = self.points_of.get(position)
         if not candidates or point_scores is None:
             return None
         best = max(candidates, key=lambda j: point_scores[j])
-        return self.points[best] if point_scores[best] > 0 else None
+        return self.points[best] if self.point_lexical[best] > 0 else None
 
     def point_scores(self, query: str) -> np.ndarray | None:
+        """Cosine of the question to each point (the theme classifier's vectors of the points, when
+        the build has them), plus a share of BM25 over the point and its lead-in."""
+        from kg.embeddings import embed_query
+
         words = tokens(query)
         if not self.points or not words:
             return None
-        return np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
+        lexical = np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
+        self.point_lexical = lexical
+        scores = POINT_LEXICAL_WEIGHT * lexical / (lexical.max() or 1.0)
+        if self.point_dense is not None:
+            scores = scores + self.point_dense @ embed_query(query)
+        return scores
 
     def related(self, position: int, k: int = 3) -> list[dict]:
         """Nearest provisions in other instruments (the best one in each of the k closest)."""
@@ -286,6 +298,20 @@ class SearchIndex:
         best.sort(key=lambda pair: -scores[pair[0]])
         return [{"provision": self.units[i].provision, "citation": self.units[i].citation, "instrument": instrument,
                  "score": round(float(scores[i]), 3)} for i, instrument in best[:k]]
+
+
+def _point_vectors(themes_folder: Path, points: list[Point]) -> np.ndarray | None:
+    """The points' vectors that the theme classifier embedded in the same build, in points order."""
+    if not points or not (themes_folder / "items.json").exists():
+        return None
+    items = json.loads((themes_folder / "items.json").read_text(encoding="utf-8"))
+    vectors = np.load(themes_folder / "vectors.npy")
+    row = {item["provision"]: i for i, item in enumerate(items)}
+    out = np.zeros((len(points), vectors.shape[1]), dtype=np.float32)
+    for j, point in enumerate(points):
+        if point.provision in row:
+            out[j] = vectors[row[point.provision]]
+    return out
 
 
 @lru_cache(maxsize=2)
