@@ -7,13 +7,12 @@ under 2 s.
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import random
 import sys
 import time
 from pathlib import Path
+
+from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -65,13 +64,9 @@ def main() -> None:
     print(f"{'case':14} {'bodies':>7} {'memberships':>12} {'seconds':>8} {'target':>7}  ok")
     for r in rows:
         target = "" if r["target_seconds"] is None else f"{r['target_seconds']:.1f}"
-        ok = "" if r["target_seconds"] is None else ("yes" if r["seconds"] < r["target_seconds"] else "NO")
+        ok = verdict(r["seconds"], r["target_seconds"])
         print(f"{r['case']:14} {r['bodies']:>7} {r['memberships']:>12} {r['seconds']:>8.3f} {target:>7}  {ok}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"benchmark": "gap analysis", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                                   "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                                   "results": rows}, indent=2) + "\n")
-    print(f"written {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, "gap analysis", rows)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,12 @@ library query on the embedded store.
 
 from __future__ import annotations
 
-import json
-import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -62,15 +61,10 @@ def main() -> None:
              "target_ms": TARGET_MS} for name in texts]
     print(f"{'query':36} {'rows':>6} {'emb p50':>8} {'emb p95':>8} {'http p50':>9} {'http p95':>9}  <{TARGET_MS:.0f} ms")
     for r in rows:
-        ok = "yes" if r["embedded_p50_ms"] < TARGET_MS else "NO"
+        ok = verdict(r["embedded_p50_ms"], TARGET_MS)
         print(f"{r['query']:36} {r['rows']:>6} {r['embedded_p50_ms']:>8.1f} {r['embedded_p95_ms']:>8.1f} "
               f"{r['endpoint_p50_ms']:>9.1f} {r['endpoint_p95_ms']:>9.1f}  {ok}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"benchmark": "SPARQL library queries", "runs": RUNS,
-                                   "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                                   "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                                   "results": rows}, indent=2) + "\n")
-    print(f"written {RESULTS.relative_to(REPO)}")
+    write_results(RESULTS, "SPARQL library queries", rows, runs=RUNS)
 
 
 if __name__ == "__main__":

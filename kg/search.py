@@ -225,7 +225,6 @@ class SearchIndex:
         for j, point in enumerate(self.points):
             self.points_of.setdefault(point.unit, []).append(j)
         self.point_dense = _point_vectors(folder.parent / "themes", self.points)
-        self.point_lexical = np.zeros(len(self.points), dtype=np.float32)
         self.point_bm25 = bm25s.BM25()
         if self.points:
             self.point_bm25.index([tokens(p.lexical_text()) or ["empty"] for p in self.points], show_progress=False)
@@ -266,28 +265,29 @@ class SearchIndex:
         order = np.argsort(-fused)
         return [(int(i), float(fused[i])) for i in order[:CANDIDATES] if fused[i] > 0]
 
-    def best_point(self, position: int, point_scores: np.ndarray | None) -> Point | None:
+    def best_point(self, position: int, point_scores: tuple[np.ndarray, np.ndarray] | None) -> Point | None:
         """The point of a unit closest to the question, if the question shares a word with it."""
         candidates = self.points_of.get(position)
         if not candidates or point_scores is None:
             return None
-        best = max(candidates, key=lambda j: point_scores[j])
-        return self.points[best] if self.point_lexical[best] > 0 else None
+        combined, lexical = point_scores
+        best = max(candidates, key=lambda j: combined[j])
+        return self.points[best] if lexical[best] > 0 else None
 
-    def point_scores(self, query: str) -> np.ndarray | None:
+    def point_scores(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
         """Cosine of the question to each point (the theme classifier's vectors of the points, when
-        the build has them), plus a share of BM25 over the point and its lead-in."""
+        the build has them), plus a share of BM25 over the point and its lead-in; and the BM25 scores.
+        Returned, not kept on the index, which concurrent app sessions share."""
         from kg.embeddings import embed_query
 
         words = tokens(query)
         if not self.points or not words:
             return None
         lexical = np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
-        self.point_lexical = lexical
-        scores = POINT_LEXICAL_WEIGHT * lexical / (lexical.max() or 1.0)
+        combined = POINT_LEXICAL_WEIGHT * lexical / (lexical.max() or 1.0)
         if self.point_dense is not None:
-            scores = scores + self.point_dense @ embed_query(query)
-        return scores
+            combined = combined + self.point_dense @ embed_query(query)
+        return combined, lexical
 
     def related(self, position: int, k: int = 3) -> list[dict]:
         """Nearest provisions in other instruments (the best one in each of the k closest)."""

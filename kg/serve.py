@@ -4,9 +4,9 @@ It runs Oxigraph's own server (``oxigraph serve-read-only``, from the ``oxigraph
 requirements.txt) over the current build's store, with the union of the named graphs as the
 default graph, as the app and CLI query it, behind a guard (kg/endpoint_guard.py) that refuses
 updates and SERVICE before Oxigraph sees the query; Oxigraph's read-only mode refuses updates too.
-Several readers may share the store (the app, the CLI and this server open it read-only); a build
-writes a *new* store folder, so serving never blocks a rebuild — restart the server to serve the
-newer build.
+Readers never lock the store (the app and the CLI query an in-memory copy; this server opens it
+read-only); a build writes a *new* store folder, so serving never blocks a rebuild — restart the
+server to serve the newer build.
 """
 
 from __future__ import annotations

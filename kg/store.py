@@ -118,17 +118,16 @@ def remove_partial_builds() -> list[Path]:
     return removed
 
 
-def open_store(build: BuildPaths | None = None, in_memory: bool = True):
+def open_store(build: BuildPaths | None = None):
     """The store queries read: the remote SPARQL endpoint when one is configured, otherwise the
-    current (or given) build, loaded into memory once per process (or its on-disk store, opened
-    read-only, for one-off reads)."""
+    current (or given) build, loaded into memory once per process."""
     endpoint = sparql_endpoint()
     if endpoint is not None:
         from kg.remote import RemoteStore
 
         return RemoteStore(*endpoint)
     build = build or require_current_build()
-    return memory_copy(str(build.root)) if in_memory else Store.read_only(str(build.store))
+    return memory_copy(str(build.root))
 
 
 @lru_cache(maxsize=2)

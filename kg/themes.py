@@ -104,6 +104,7 @@ def theme_labels() -> dict[str, str]:
 
 
 def examples(path: Path = EXAMPLES_PATH) -> list[dict]:
+    """Hand-labelled provisions, one JSON object per line (the few-shot examples by default)."""
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
@@ -323,20 +324,6 @@ def choice(scores: Scores, params: Params = PARAMS, rows: list[int] | None = Non
     return chosen, score
 
 
-def select(scores: Scores, params: Params = PARAMS) -> dict[str, list[Assignment]]:
-    """Themes per provision id under the selection rule (see the module docstring)."""
-    chosen, score = choice(scores, params)
-    out: dict[str, list[Assignment]] = {}
-    for i, item in enumerate(scores.corpus.items):
-        picks = sorted(np.flatnonzero(chosen[i]), key=lambda t: -score[i, t])
-        out[item.provision] = [
-            Assignment(item.provision, scores.theme_codes[t], round(float(min(1.0, score[i, t])), 3),
-                       "children" if item.kind == "container" else
-                       ("embedding+cue" if scores.cues[i, t] else "embedding"))
-            for t in picks]
-    return out
-
-
 def obligation_themes(obligations: list[dict], provision_themes: dict[str, list[Assignment]], scores: Scores,
                       params: Params = PARAMS) -> dict[str, list[Assignment]]:
     """An obligation's themes: its provision's, plus themes cued in its own sentence whose
@@ -398,12 +385,7 @@ def labelled_rows(corpus_: Corpus, paths=TRAINING_SETS) -> tuple[list[int], np.n
     codes = [t.notation for t in themes()]
     position, rows, labels, seen = corpus_.index(), [], [], set()
     for path in paths:
-        if not Path(path).exists():
-            continue
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            record = json.loads(line)
+        for record in examples(Path(path)) if Path(path).exists() else []:
             i = position.get(record["provision"])
             if i is None or i in seen:
                 continue
