@@ -29,8 +29,7 @@ def warm_up_search() -> threading.Thread:
             from kg.search import current_index
             from kg.embeddings import embed_query
 
-            current_index()
-            embed_query("warm up")
+            embed_query("warm up", current_index().encoder)
         except Exception:  # noqa: BLE001 — no graph yet: the pages say so
             pass
 

@@ -27,6 +27,7 @@ from kg.rdf_coordination import coordination_quads
 from kg.rdf_obligations import obligation_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
 from kg.rdf_themes import theme_quads
+from kg.encoder import adapted_encoder
 from kg.search import index_points, index_units, write_index
 from kg import themes
 from kg.coherence import coverage_rows, write_coverage
@@ -68,6 +69,13 @@ class BuildReport:
             "instruments": [vars(r) for r in self.instruments],
             "stages": {k: round(v, 2) for k, v in self.stages.items()},
         }
+
+
+def _shipped_units(sources_dir: Path, units: list) -> list:
+    """The search units of the shipped corpus, which the search encoder is adapted to (kg.encoder)."""
+    if sources_dir.resolve() == SOURCES_DIR.resolve():
+        return units
+    return index_units([(instrument, instrument.parse()) for instrument in list_instruments(SOURCES_DIR)])
 
 
 def fingerprint(sources_dir: Path) -> str:
@@ -205,9 +213,12 @@ def build(
     serialize(quads, output=str(partial.trig), format=RdfFormat.TRIG, prefixes=prefixes())
     progress("write store", 1, 1)
     lap("write store and dumps")
-    progress("embed provisions for search", 0, 1)
-    write_index(units, partial.root / "search", points=index_points(parsed_all),
-                progress=lambda done, total: progress("embed provisions for search", done, total))
+    progress("adapt search encoder", 0, 1)
+    encoder = adapted_encoder(_shipped_units(sources_dir, units),
+                              progress=lambda done, total: progress("adapt search encoder", done, total))
+    progress("adapt search encoder", 1, 1)
+    lap("adapt search encoder")
+    write_index(units, partial.root / "search", points=index_points(parsed_all), encoder=encoder, progress=progress)
     themes.write_outputs(classification, partial.root / "themes")
     write_coverage(coverage_rows(classification, obligations), partial.root / "themes")
     lap("search index (embeddings)")
@@ -221,6 +232,7 @@ def build(
                 "themes": {"classifier": themes.CLASSIFIER_VERSION,
                            "provision_assignments": sum(map(len, classification.provisions.values())),
                            "obligation_assignments": sum(map(len, classification.obligations.values()))},
+                "search": {"encoder": encoder},
                 "pipeline_version": PIPELINE_VERSION}
     partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     report.path = stores.publish(partial).root

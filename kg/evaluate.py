@@ -154,17 +154,23 @@ def _is_hit(returned: str, gold: list[str]) -> bool:
     return any(returned == g or returned.startswith(g + "/") for g in gold)
 
 
-def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10) -> dict:
-    """hit@1, hit@5 and MRR for dense-only, lexical-only and hybrid retrieval."""
-    from kg.search import search
+def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10, compare_stock: bool = False) -> dict:
+    """hit@1, hit@5 and MRR for dense-only, lexical-only and hybrid retrieval; with
+    ``compare_stock``, also for the stock model before its adaptation to the corpus."""
+    from kg.search import current_index, search
 
     questions = read_jsonl(gold_path)
+    index = current_index()
+    runs = [("dense", "dense", index), ("lexical", "lexical", index), ("hybrid", "hybrid", index)]
+    if compare_stock:
+        stock = index.with_stock_encoder()
+        runs += [("dense, stock model", "dense", stock), ("hybrid, stock model", "hybrid", stock)]
     table = {}
-    for mode in ("dense", "lexical", "hybrid"):
+    for name, mode, searched in runs:
         hit1 = hit5 = rr = 0.0
         misses = []
         for q in questions:
-            hits, _ = search(q["question"], k=k, mode=mode, with_related=False)
+            hits, _ = search(q["question"], k=k, mode=mode, with_related=False, index=searched)
             ranks = [i for i, h in enumerate(hits, start=1) if _is_hit(h.provision, q["provisions"])]
             first = ranks[0] if ranks else None
             hit1 += first == 1
@@ -174,7 +180,7 @@ def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10)
                 misses.append({"question": q["question"], "gold": q["provisions"],
                                "got": [h.provision for h in hits[:3]]})
         n = len(questions)
-        table[mode] = {"questions": n, "hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3),
+        table[name] = {"questions": n, "hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3),
                        "mrr": round(rr / n, 3), "misses": misses}
     return table
 
@@ -182,9 +188,9 @@ def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10)
 def format_search_eval(table: dict) -> str:
     n = next(iter(table.values()))["questions"]
     lines = [f"Search on {n} hand-written questions (tests/gold/questions.jsonl)", "",
-             f"{'mode':8} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}"]
+             f"{'mode':20} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}"]
     for mode, row in table.items():
-        lines.append(f"{mode:8} {row['hit@1']:>6.3f} {row['hit@5']:>6.3f} {row['mrr']:>6.3f}")
+        lines.append(f"{mode:20} {row['hit@1']:>6.3f} {row['hit@5']:>6.3f} {row['mrr']:>6.3f}")
     lines += ["", "hybrid misses (not in the top 5):"]
     for miss in table["hybrid"]["misses"]:
         lines.append(f"  {miss['question'][:90]!r} gold={miss['gold']} got={miss['got']}")

@@ -9,6 +9,7 @@ list. A query that is a legal citation ("s.54", "Article 9(5) Palermo") goes str
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import unicodedata
@@ -24,10 +25,11 @@ from ingest.model import ParsedInstrument
 MAX_QUERY_CHARS = 1000
 LEAD_IN_WORDS = 40
 POINT_LEXICAL_WEIGHT = 0.1  # BM25 (scaled to 0–1) beside cosine when picking the point of a hit
-# Fusion settings chosen on tests/gold/questions.jsonl (a small grid, see the issue note):
-# a sharper reciprocal-rank curve and a heavier BM25 vote beat plain RRF(k=60) on legal text.
+# Fusion settings chosen on tests/gold/questions.jsonl (a small grid, see the issue note): a sharper
+# reciprocal-rank curve than plain RRF(k=60); once the encoder is adapted to the corpus (kg.encoder)
+# it is the stronger ranker, and BM25 mostly breaks its ties (differences within ±2 questions).
 RRF_K = 10
-LEXICAL_WEIGHT = 1.5
+LEXICAL_WEIGHT = 0.25
 CANDIDATES = 200
 # Up to this many paragraphs of one article in the list: enough to show a second paragraph that
 # answers, not so many that one article fills the list.
@@ -158,7 +160,7 @@ def _division_headings(index: dict, node) -> str:
     return " ".join(headings)
 
 
-def unit_vectors(units: list[Unit], progress=None) -> np.ndarray:
+def unit_vectors(units: list[Unit], progress=None, encoder: str | None = None) -> np.ndarray:
     """Embeddings of the units (cached on disk); zero rows for other-language units, which the
     model cannot read: they are found by BM25 alone."""
     from kg.embeddings import embed_texts
@@ -166,18 +168,41 @@ def unit_vectors(units: list[Unit], progress=None) -> np.ndarray:
     english = [i for i, u in enumerate(units) if u.language == "en"]
     vectors = np.zeros((len(units), 384), dtype=np.float32)
     if english:
-        vectors[english] = embed_texts([units[i].embedding_text() for i in english], progress=progress)
+        vectors[english] = embed_texts([units[i].embedding_text() for i in english], progress=progress,
+                                       encoder=encoder)
     return vectors
 
 
-def write_index(units: list[Unit], folder: Path, progress=None, vectors: np.ndarray | None = None,
-                points: list[Point] | None = None) -> None:
+def point_vectors(units: list[Unit], points: list[Point], progress=None, encoder: str | None = None) -> np.ndarray:
+    """Embeddings of the points, each read under its unit's heading."""
+    from kg.embeddings import embed_texts
+
+    vectors = np.zeros((len(points), 384), dtype=np.float32)
+    english = [j for j, p in enumerate(points) if units[p.unit].language == "en"]
+    if english:
+        texts = [f"{units[points[j].unit].heading}: {points[j].text}" if units[points[j].unit].heading
+                 else points[j].text for j in english]
+        vectors[english] = embed_texts(texts, progress=progress, cache="search-points", encoder=encoder)
+    return vectors
+
+
+def write_index(units: list[Unit], folder: Path, progress=None, points: list[Point] | None = None,
+                encoder: str | None = None) -> None:
+    """The index a :class:`SearchIndex` reads: units, points, their vectors and the encoder's key
+    (None: the stock model). ``progress(stage, done, total)`` hears of the embedding."""
+    points = points or []
     folder.mkdir(parents=True, exist_ok=True)
-    np.save(folder / "dense.npy", unit_vectors(units, progress) if vectors is None else vectors)
+
+    def reporter(stage: str):
+        return (lambda done, total: progress(stage, done, total)) if progress else None
+
+    np.save(folder / "dense.npy", unit_vectors(units, reporter("embed provisions for search"), encoder))
+    np.save(folder / "points_dense.npy", point_vectors(units, points, reporter("embed points for search"), encoder))
     (folder / "units.json").write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False),
                                        encoding="utf-8")
-    (folder / "points.json").write_text(json.dumps([p.__dict__ for p in points or []], ensure_ascii=False),
+    (folder / "points.json").write_text(json.dumps([p.__dict__ for p in points], ensure_ascii=False),
                                         encoding="utf-8")
+    (folder / "index.json").write_text(json.dumps({"encoder": encoder}), encoding="utf-8")
 
 
 # --- tokenising, for BM25 and highlighting ------------------------------------------------
@@ -209,6 +234,7 @@ class SearchIndex:
 
         self.units = [Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8"))]
         self.dense = np.load(folder / "dense.npy")
+        self.encoder = json.loads((folder / "index.json").read_text(encoding="utf-8"))["encoder"]
         self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
         # units are written instrument by instrument, so each instrument is one contiguous span
         self.instrument_spans: dict[str, tuple[int, int]] = {}
@@ -218,13 +244,11 @@ class SearchIndex:
         self.prior = np.array([RECITAL_WEIGHT if "/rec" in u.provision else 1.0 for u in self.units])
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokens(u.lexical_text()) or ["empty"] for u in self.units], show_progress=False)
-        points_file = folder / "points.json"
-        self.points = [Point(**p) for p in json.loads(points_file.read_text(encoding="utf-8"))] \
-            if points_file.exists() else []
+        self.points = [Point(**p) for p in json.loads((folder / "points.json").read_text(encoding="utf-8"))]
         self.points_of: dict[int, list[int]] = {}
         for j, point in enumerate(self.points):
             self.points_of.setdefault(point.unit, []).append(j)
-        self.point_dense = _point_vectors(folder.parent / "themes", self.points)
+        self.point_dense = np.load(folder / "points_dense.npy") if self.points else None
         self.point_bm25 = bm25s.BM25()
         if self.points:
             self.point_bm25.index([tokens(p.lexical_text()) or ["empty"] for p in self.points], show_progress=False)
@@ -234,7 +258,7 @@ class SearchIndex:
     def dense_scores(self, query: str) -> np.ndarray:
         from kg.embeddings import embed_query
 
-        return self.dense @ embed_query(query)
+        return self.dense @ embed_query(query, self.encoder)
 
     def lexical_scores(self, query: str) -> np.ndarray:
         words = tokens(query)
@@ -275,8 +299,7 @@ class SearchIndex:
         return self.points[best] if lexical[best] > 0 else None
 
     def point_scores(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Cosine of the question to each point (the theme classifier's vectors of the points, when
-        the build has them), plus a share of BM25 over the point and its lead-in; and the BM25 scores.
+        """Cosine of the question to each point, plus a share of BM25 over the point and its lead-in; and the BM25 scores.
         Returned, not kept on the index, which concurrent app sessions share."""
         from kg.embeddings import embed_query
 
@@ -286,8 +309,16 @@ class SearchIndex:
         lexical = np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
         combined = POINT_LEXICAL_WEIGHT * lexical / (lexical.max() or 1.0)
         if self.point_dense is not None:
-            combined = combined + self.point_dense @ embed_query(query)
+            combined = combined + self.point_dense @ embed_query(query, self.encoder)
         return combined, lexical
+
+    def with_stock_encoder(self) -> SearchIndex:
+        """The same index read by the stock model, to measure what adapting the encoder buys."""
+        stock = copy.copy(self)
+        stock.encoder = None
+        stock.dense = unit_vectors(self.units)
+        stock.point_dense = point_vectors(self.units, self.points) if self.points else None
+        return stock
 
     def related(self, position: int, k: int = 3) -> list[dict]:
         """Nearest provisions in other instruments (the best one in each of the k closest)."""
@@ -298,20 +329,6 @@ class SearchIndex:
         best.sort(key=lambda pair: -scores[pair[0]])
         return [{"provision": self.units[i].provision, "citation": self.units[i].citation, "instrument": instrument,
                  "score": round(float(scores[i]), 3)} for i, instrument in best[:k]]
-
-
-def _point_vectors(themes_folder: Path, points: list[Point]) -> np.ndarray | None:
-    """The points' vectors that the theme classifier embedded in the same build, in points order."""
-    if not points or not (themes_folder / "items.json").exists():
-        return None
-    items = json.loads((themes_folder / "items.json").read_text(encoding="utf-8"))
-    vectors = np.load(themes_folder / "vectors.npy")
-    row = {item["provision"]: i for i, item in enumerate(items)}
-    out = np.zeros((len(points), vectors.shape[1]), dtype=np.float32)
-    for j, point in enumerate(points):
-        if point.provision in row:
-            out[j] = vectors[row[point.provision]]
-    return out
 
 
 @lru_cache(maxsize=2)
@@ -360,12 +377,12 @@ def best_sentence(text: str, query: str) -> str | None:
 def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
            jurisdictions: list[str] | None = None, actor_kinds: list[str] | None = None,
            modalities: list[str] | None = None, mode: str = "hybrid", group: bool = True,
-           with_related: bool = True) -> tuple[list[Hit], list[str]]:
+           with_related: bool = True, index: SearchIndex | None = None) -> tuple[list[Hit], list[str]]:
     """Ranked hits for a plain-language question (or a citation), and notes about the query."""
     from kg.citations import resolve_citation
 
     text, notes = clean_query(query)
-    index = current_index()
+    index = index or current_index()
     allowed = np.ones(len(index.units), dtype=bool)
     if instruments:
         allowed &= np.array([u.instrument in instruments for u in index.units])

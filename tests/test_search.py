@@ -90,10 +90,14 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
 
 
 def test_search_quality_does_not_fall_below_what_was_measured(built_graph):
-    """A regression guard, not the issue's floor: hybrid hit@5 is 0.679 on the gold questions
-    (the issue asks for 0.85, not yet reached; see README), and hybrid must beat either ranker alone."""
+    """A regression guard, not the issue's floor: hybrid hit@5 is 0.786 on the gold questions (the
+    issue asks for 0.85, not yet reached; see README). Adapting the encoder to the corpus must keep
+    its measured gain over the stock model (dense hit@5 0.780 against 0.585), and fusing BM25 must
+    not cost the adapted ranker anything."""
     from kg.evaluate import evaluate_search
 
-    table = evaluate_search()
-    assert table["hybrid"]["hit@5"] >= 0.66
-    assert table["hybrid"]["mrr"] > max(table["dense"]["mrr"], table["lexical"]["mrr"])
+    table = evaluate_search(compare_stock=True)
+    assert table["hybrid"]["hit@5"] >= 0.75
+    assert table["dense"]["hit@5"] >= table["dense, stock model"]["hit@5"] + 0.12
+    assert table["hybrid"]["mrr"] >= table["dense"]["mrr"] - 0.01
+    assert table["hybrid"]["mrr"] > table["lexical"]["mrr"] + 0.05

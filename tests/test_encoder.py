@@ -1,0 +1,67 @@
+"""The search encoder adapted to the corpus at build time (kg.encoder), on the real build."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from kg.encoder import EncoderError, encoder_dir, require_encoder, training_pairs
+from kg.evaluate import GOLD_DIR, read_jsonl
+
+
+@pytest.fixture(scope="module")
+def shipped_units():
+    from ingest.catalogue import list_instruments
+    from kg.search import index_units
+
+    return index_units([(i, i.parse()) for i in list_instruments()])
+
+
+def test_training_pairs_come_from_the_texts_alone(shipped_units):
+    pairs = training_pairs(shipped_units)
+    assert len(pairs) > 2000
+    words = lambda text: set(re.findall(r"[a-z]+", text.lower()))  # noqa: E731
+    # no labelled question leaks into training: none is a query, and none is nearly one
+    for question in (q["question"] for q in read_jsonl(GOLD_DIR / "questions.jsonl")):
+        asked = words(question)
+        assert all(len(asked & words(query)) < 0.8 * len(asked) for query, _ in pairs if len(words(query)) < 40)
+    # an inverse-cloze pair: the held-out sentence is not left in its passage
+    cloze = [(q, p) for q, p in pairs if len(q.split()) >= 6]
+    assert cloze and all(q not in p for q, p in cloze[:200])
+    # headings of other-language units are not used: the model reads English
+    assert not any("Sorgfaltspflichten" in q for q, _ in pairs)
+
+
+def test_training_pairs_are_the_same_on_every_run(shipped_units):
+    assert training_pairs(shipped_units) == training_pairs(shipped_units)
+
+
+def test_the_build_names_its_adapted_encoder(built_graph):
+    manifest = json.loads(built_graph.manifest.read_text(encoding="utf-8"))
+    key = manifest["search"]["encoder"]
+    adaptation = json.loads((require_encoder(key) / "adaptation.json").read_text(encoding="utf-8"))
+    assert adaptation["steps"] > 0 and adaptation["last_loss"] < adaptation["first_loss"]
+    index = json.loads((built_graph.root / "search" / "index.json").read_text(encoding="utf-8"))
+    assert index["encoder"] == key
+
+
+def test_the_adapted_encoder_reads_differently_from_the_stock_model(built_graph):
+    from kg.embeddings import embed_query
+    from kg.search import current_index
+
+    question = "who has to report on forced labour in their supply chains?"
+    adapted, stock = embed_query(question, current_index().encoder), embed_query(question)
+    assert adapted.shape == stock.shape == (384,)
+    assert abs(float(np.linalg.norm(adapted)) - 1) < 1e-4
+    assert float(adapted @ stock) < 0.999
+
+
+def test_a_missing_encoder_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("PCG_CACHE_DIR", str(tmp_path))
+    with pytest.raises(EncoderError) as raised:
+        require_encoder("all-MiniLM-L6-v2-adapted-0000000000000000")
+    assert "E011" in str(raised.value) and "kg build --force" in str(raised.value)
+    assert str(encoder_dir("x").parent) in str(raised.value)
