@@ -14,9 +14,8 @@ from kg.config import cache_dir
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 BATCH = 32
-# Dense retrieval reads a provision's first 96 word pieces (its citation, heading and opening
-# words); BM25 reads all of it. Fewer than the model's 256 keeps a cold build's embedding of the
-# whole corpus near a minute on 2 CPU cores (see bench/search_bench.py).
+# Texts are read up to their first 96 word pieces unless a caller asks for more (search reads
+# provisions further: kg.search.UNIT_TOKENS); questions are shorter than that.
 MAX_TOKENS = 96
 
 
@@ -45,8 +44,8 @@ def model(encoder: str | None = None):
     return loaded
 
 
-def text_key(text: str, encoder: str | None = None) -> str:
-    return hashlib.sha256(f"{encoder or MODEL_NAME}\0{MAX_TOKENS}\0{text}".encode()).hexdigest()[:32]
+def text_key(text: str, encoder: str | None = None, max_tokens: int = MAX_TOKENS) -> str:
+    return hashlib.sha256(f"{encoder or MODEL_NAME}\0{max_tokens}\0{text}".encode()).hexdigest()[:32]
 
 
 def embeddings_dir() -> Path:
@@ -71,15 +70,17 @@ def embed_query(text: str, encoder: str | None = None) -> np.ndarray:
     return vector
 
 
-def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder: str | None = None) -> np.ndarray:
+def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder: str | None = None,
+                max_tokens: int = MAX_TOKENS) -> np.ndarray:
     """Normalised embeddings of ``texts``; cached ones are read back, the rest computed in batches.
 
     ``cache`` names the cache file: each caller that embeds its own set of texts (search units,
     theme prototypes and points) keeps its own file, because a file keeps only the texts of its
-    latest call. ``encoder`` chooses the model, as in :func:`model`."""
+    latest call. ``encoder`` chooses the model, as in :func:`model`; each text is read up to its
+    first ``max_tokens`` word pieces."""
     folder = embeddings_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    keys = [text_key(t, encoder) for t in texts]
+    keys = [text_key(t, encoder, max_tokens) for t in texts]
     store_path = folder / f"{cache}.npz"
     cached: dict[str, np.ndarray] = {}
     if store_path.exists():
@@ -89,14 +90,18 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
     missing = sorted((i for i, k in enumerate(keys) if k not in cached), key=lambda i: len(texts[i]))
     if missing:
         encoding_model = model(encoder)
-        for start in range(0, len(missing), BATCH):
-            batch = missing[start : start + BATCH]
-            vectors = encoding_model.encode([texts[i] for i in batch], normalize_embeddings=True, convert_to_numpy=True,
-                                     batch_size=BATCH, show_progress_bar=False)
-            for i, vector in zip(batch, vectors):
-                cached[keys[i]] = vector.astype(np.float32)
-            if progress:
-                progress(min(start + BATCH, len(missing)), len(missing))
+        encoding_model.max_seq_length = max_tokens
+        try:
+            for start in range(0, len(missing), BATCH):
+                batch = missing[start : start + BATCH]
+                vectors = encoding_model.encode([texts[i] for i in batch], normalize_embeddings=True,
+                                                convert_to_numpy=True, batch_size=BATCH, show_progress_bar=False)
+                for i, vector in zip(batch, vectors):
+                    cached[keys[i]] = vector.astype(np.float32)
+                if progress:
+                    progress(min(start + BATCH, len(missing)), len(missing))
+        finally:
+            encoding_model.max_seq_length = MAX_TOKENS
         tmp = folder / f"{cache}.tmp.npz"
         keep = set(keys)
         np.savez(tmp, **{k: v for k, v in cached.items() if k in keep})
