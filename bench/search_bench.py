@@ -3,19 +3,19 @@ corpus with it, then the cached rebuild) and query latency with a warm model ove
 questions (p50, p95).
 
 Prints a table and writes ``bench/results/search.json``. Targets on 2 cores: p50 < 50 ms,
-p95 < 150 ms, embedding the whole corpus < 60 s.
+p95 < 150 ms, embedding the provisions from cold < 60 s.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -75,16 +75,9 @@ def main() -> None:
     ]
     print(f"{'measure':32} {'value':>9} {'target':>7}  ok")
     for name, value, target in rows:
-        ok = "" if target is None else ("yes" if value < target else "NO")
-        print(f"{name:32} {value:>9} {target if target is not None else '':>7}  {ok}")
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "benchmark": "search", "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-        "results": [{"measure": n, "value": v, "target": t} for n, v, t in rows],
-        "questions": len(questions),
-    }, indent=2) + "\n")
-    print(f"written {RESULTS.relative_to(REPO)}")
+        print(f"{name:32} {value:>9} {target if target is not None else '':>7}  {verdict(value, target)}")
+    write_results(RESULTS, "search", [{"measure": n, "value": v, "target": t} for n, v, t in rows],
+                  questions=len(questions))
 
 
 if __name__ == "__main__":

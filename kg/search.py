@@ -252,7 +252,7 @@ class SearchIndex:
         self.points_of: dict[int, list[int]] = {}
         for j, point in enumerate(self.points):
             self.points_of.setdefault(point.unit, []).append(j)
-        self.point_dense = np.load(folder / "points_dense.npy") if self.points else None
+        self.point_dense = np.load(folder / "points_dense.npy")
         self.point_bm25 = bm25s.BM25()
         if self.points:
             self.point_bm25.index([tokens(p.lexical_text()) or ["empty"] for p in self.points], show_progress=False)
@@ -303,8 +303,8 @@ class SearchIndex:
         return self.points[best] if lexical[best] > 0 else None
 
     def point_scores(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
-        """Cosine of the question to each point, plus a share of BM25 over the point and its lead-in; and the BM25 scores.
-        Returned, not kept on the index, which concurrent app sessions share."""
+        """Cosine of the question to each point, plus a share of BM25 over the point and its lead-in;
+        and the BM25 scores. Returned, not kept on the index, which concurrent app sessions share."""
         from kg.embeddings import embed_query
 
         words = tokens(query)
@@ -312,16 +312,14 @@ class SearchIndex:
             return None
         lexical = np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
         combined = POINT_LEXICAL_WEIGHT * lexical / (lexical.max() or 1.0)
-        if self.point_dense is not None:
-            combined = combined + self.point_dense @ embed_query(query, self.encoder)
-        return combined, lexical
+        return combined + self.point_dense @ embed_query(query, self.encoder), lexical
 
     def with_stock_encoder(self) -> SearchIndex:
         """The same index read by the stock model, to measure what adapting the encoder buys."""
         stock = copy.copy(self)
         stock.encoder = None
         stock.dense = unit_vectors(self.units)
-        stock.point_dense = point_vectors(self.units, self.points) if self.points else None
+        stock.point_dense = point_vectors(self.units, self.points)
         return stock
 
     def related(self, position: int, k: int = 3) -> list[dict]:
