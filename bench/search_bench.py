@@ -3,7 +3,7 @@ corpus with it, then the cached rebuild) and query latency with a warm model ove
 questions (p50, p95).
 
 Prints a table and writes ``bench/results/search.json``. Targets on 2 cores: p50 < 50 ms,
-p95 < 150 ms, embedding the provisions from cold < 60 s.
+p95 < 150 ms, embedding the whole corpus (provisions and their points) from cold < 60 s.
 """
 
 from __future__ import annotations
@@ -67,8 +67,10 @@ def main() -> None:
         ("units embedded", len(units), None),
         ("points embedded", len(points), None),
         ("encoder adaptation (s)", round(adapting, 1), None),
-        ("cold embedding, provisions (s)", round(cold, 1), 60.0),
+        ("cold embedding, provisions (s)", round(cold, 1), None),
         ("cold embedding, points (s)", round(cold_points, 1), None),
+        # both: the ranker reads a unit's points as well as the unit (kg.search.POINT_WEIGHT)
+        ("cold embedding, whole corpus (s)", round(cold + cold_points, 1), 60.0),
         ("cached rebuild (s)", round(cached, 2), None),
         ("query p50 (ms)", round(p50, 1), 50.0),
         ("query p95 (ms)", round(p95, 1), 150.0),

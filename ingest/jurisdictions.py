@@ -14,6 +14,30 @@ NAMES = {
 }
 
 
+# The words by which a question names a jurisdiction: its name, adjective and abbreviations.
+# International instruments are named by their kind, not by "international", which questions use
+# for cross-border matters of any instrument. A word in capitals matches only in capitals ("US",
+# not "us"); jurisdictions not listed are named by their name alone.
+MENTIONS = {
+    "INT": ("treaty", "treaties", "convention", "conventions", "protocol", "UN", "United Nations"),
+    "EU": ("European Union", "EU", "European"),
+    "GB": ("United Kingdom", "UK", "U.K.", "Britain", "British", "England", "English law"),
+    "AU": ("Australia", "Australian", "Cth"),
+    "CA": ("Canada", "Canadian"),
+    "DE": ("Germany", "German"),
+    "NO": ("Norway", "Norwegian"),
+    "US": ("United States", "US", "U.S.", "American"),
+    "FR": ("France", "French"),
+    "NL": ("Netherlands", "Dutch"),
+}
+
+
+def mentions(code: str) -> tuple[str, ...]:
+    """The words by which a question names the jurisdiction ``code``."""
+    code = code.upper()
+    return MENTIONS.get(code, (label(code),) if code in NAMES else ())
+
+
 def label(code: str) -> str:
     """The name of a jurisdiction code; unknown codes stand for themselves."""
     return NAMES.get(code.upper(), code.upper())

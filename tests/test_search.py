@@ -89,15 +89,33 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
     assert hits and any("Control characters" in n for n in notes)
 
 
-def test_search_quality_does_not_fall_below_what_was_measured(built_graph):
-    """A regression guard, not the issue's floor: hybrid hit@5 is 0.786 on the gold questions (the
-    issue asks for 0.85, not yet reached; see README). Adapting the encoder to the corpus must keep
-    its measured gain over the stock model (dense hit@5 0.780 against 0.585), and fusing BM25 must
-    not cost the adapted ranker anything."""
+def test_search_quality_floor(built_graph):
+    """The issue's floor: hybrid hit@5 ≥ 0.85 on the gold questions (0.855 measured, see README).
+    Adapting the encoder to the corpus must keep its gain over the stock model (dense hit@5 0.843
+    against 0.585), and fusing BM25 must not cost the adapted ranker anything."""
     from kg.evaluate import evaluate_search
 
     table = evaluate_search(compare_stock=True)
-    assert table["hybrid"]["hit@5"] >= 0.75
+    assert table["hybrid"]["hit@5"] >= 0.85
     assert table["dense"]["hit@5"] >= table["dense, stock model"]["hit@5"] + 0.12
     assert table["hybrid"]["mrr"] >= table["dense"]["mrr"] - 0.01
     assert table["hybrid"]["mrr"] > table["lexical"]["mrr"] + 0.05
+
+
+def test_a_unit_is_found_by_its_best_point(built_graph, monkeypatch):
+    """Art. 6(7) of the Forced Labour Regulation lists a dozen tasks of the Union Network; the one
+    about training, point (j), lies beyond the words the unit's own vector reads, and a dozen other
+    tasks dilute it. The point's vector finds it."""
+    import kg.search
+    from kg.search import search
+
+    question = "who organises training and capacity building for authorities enforcing the forced labour product ban"
+
+    def rank():
+        hits, _ = search(question, k=10, mode="dense", with_related=False)
+        found = [i for i, h in enumerate(hits, 1) if h.provision.startswith("eu-forced-labour-regulation-2024/art6/7")]
+        return found[0] if found else None
+
+    assert (rank() or 99) <= 3
+    monkeypatch.setattr(kg.search, "POINT_WEIGHT", 0.0)
+    assert rank() is None
