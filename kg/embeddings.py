@@ -88,8 +88,10 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
     if store_path.exists():
         with np.load(store_path) as data:
             cached = {k: data[k] for k in data.files}
-    # by length, so each batch pads to similar lengths (sentence-transformers only sorts within a call)
-    missing = sorted((i for i, k in enumerate(keys) if k not in cached), key=lambda i: len(texts[i]))
+    # once per distinct text (the same point recurs in parallel schedules), and by length, so each
+    # batch pads to similar lengths (sentence-transformers only sorts within a call)
+    first_of = {k: i for i, k in reversed(list(enumerate(keys))) if k not in cached}
+    missing = sorted(first_of.values(), key=lambda i: len(texts[i]))
     if missing:
         encoding_model = model(encoder)
         encoding_model.max_seq_length = max_tokens

@@ -108,6 +108,13 @@ def test_ask_page_answers_and_keeps_the_question_in_the_url(built_graph):
     assert "/browse?provision=" in links
 
 
+def test_ask_page_says_when_the_question_names_an_instrument(built_graph):
+    at = run_app(page="ui/ask.py", q="Must Canadian companies put their report on their website?")
+    assert not at.exception
+    assert any("'Canadian'" in i.value and "rank first" in i.value for i in at.info)
+    assert "ca-forced-labour-supply-chains-2023" in "\n".join(m.value for m in at.markdown)
+
+
 def test_ask_page_empty_question_shows_no_error(built_graph):
     at = run_app(page="ui/ask.py")
     assert not at.exception and not at.error
