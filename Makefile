@@ -30,6 +30,7 @@ bench: graph
 	$(PY) bench/coherence_bench.py
 	$(PY) bench/network_render_bench.py
 	$(PY) bench/sparql_bench.py
+	$(PY) bench/app_first_answer_bench.py
 
 clean-graph:
 	rm -rf data

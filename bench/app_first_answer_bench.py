@@ -1,0 +1,99 @@
+"""The app's first answer after start: a new app process, then the Ask page opened with a question
+in its URL, in headless Chromium, timed until the first answer card is on the page.
+
+Each run starts the app afresh, so it pays for loading the graph, the search index and the
+encoder (the app warms them up in the background while the page loads). Prints a table and writes
+``bench/results/app_first_answer.json``. Target on 2 cores: the first answer under 10 s.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from results_file import verdict, write_results
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results" / "app_first_answer.json"
+RUNS = 3
+TARGET_SECONDS = 10.0
+QUESTION = "Who must report on forced labour in their supply chains?"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(url: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"the app did not answer {url}/_stcore/health within 60 s")
+
+
+def one_run(browser) -> dict:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    started = time.monotonic()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_healthy(url, started + 60)
+        serving = time.monotonic() - started
+        page = browser.new_page()
+        page.goto(f"{url}/ask?q={urllib.parse.quote(QUESTION)}")
+        page.locator("a[href*='browse?provision=']").first.wait_for(timeout=60_000)
+        answered = time.monotonic() - started
+        page.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    return {"serving": serving, "answered": answered}
+
+
+def main() -> None:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        raise SystemExit("chromium is not installed (apt-get install -y chromium): nothing to measure with")
+    sys.path.insert(0, str(REPO))
+    from kg import store
+
+    store.require_current_build()  # a clear message, not a page of errors, when there is no graph
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        runs = [one_run(browser) for _ in range(RUNS)]
+        browser.close()
+    rows = [
+        ("app serving after start (s), median", round(statistics.median(r["serving"] for r in runs), 2), None),
+        ("first answer after start (s), median", round(statistics.median(r["answered"] for r in runs), 2),
+         TARGET_SECONDS),
+        ("first answer after start (s), worst", round(max(r["answered"] for r in runs), 2), TARGET_SECONDS),
+    ]
+    print(f"{'measure':40} {'value':>7} {'target':>7}  ok")
+    for name, value, target in rows:
+        print(f"{name:40} {value:>7} {target if target is not None else '':>7}  {verdict(value, target)}")
+    write_results(RESULTS, "app_first_answer", [{"measure": n, "value": v, "target": t} for n, v, t in rows],
+                  runs=RUNS, question=QUESTION)
+
+
+if __name__ == "__main__":
+    main()
