@@ -9,13 +9,10 @@ encoder (the app warms them up in the background while the page loads). Prints a
 from __future__ import annotations
 
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import time
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 from results_file import verdict, write_results
@@ -27,33 +24,12 @@ TARGET_SECONDS = 10.0
 QUESTION = "Who must report on forced labour in their supply chains?"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"the app did not answer {url}/_stcore/health within 60 s")
-
-
 def one_run(browser) -> dict:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
+    from kg.serve import start_app
+
     started = time.monotonic()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server, url = start_app(REPO)
     try:
-        _wait_healthy(url, started + 60)
         serving = time.monotonic() - started
         page = browser.new_page()
         page.goto(f"{url}/ask?q={urllib.parse.quote(QUESTION)}")

@@ -73,6 +73,27 @@ def wait_until_up(process: subprocess.Popen, url: str, seconds: float = 30) -> N
     raise EndpointError(f"the SPARQL server did not answer at {url} within {seconds:.0f} s")
 
 
+def start_app(repo: Path, seconds: float = 60) -> tuple[subprocess.Popen, str]:
+    """The Streamlit app in a new process on a free local port, and its URL once it answers its
+    health check (for the browser tests and the first-answer benchmark)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise EndpointError(f"the app did not answer {url}/_stcore/health within {seconds:.0f} s")
+
+
 def start(location: Path | None = None, host: str = "127.0.0.1", port: int | None = None, *,
           read_only: bool = True, timeout_s: int | None = None):
     """Start a server; returns it (``terminate()``/``wait()``) and its query URL
