@@ -256,6 +256,7 @@ class SearchIndex:
             start, _ = self.instrument_spans.get(u.instrument, (i, i))
             self.instrument_spans[u.instrument] = (start, i + 1)
         self.prior = np.array([RECITAL_WEIGHT if "/rec" in u.provision else 1.0 for u in self.units])
+        self.unit_instrument = np.array([u.instrument for u in self.units])
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokens(u.lexical_text()) or ["empty"] for u in self.units], show_progress=False)
         self.points = [Point(**p) for p in json.loads((folder / "points.json").read_text(encoding="utf-8"))]
@@ -298,7 +299,7 @@ class SearchIndex:
         lexical = self.lexical_scores(query) if mode in ("lexical", "hybrid") else None
         prior = self.prior
         if named:
-            prior = prior * np.array([NAMED_INSTRUMENT_WEIGHT if u.instrument in named else 1.0 for u in self.units])
+            prior = prior * np.where(np.isin(self.unit_instrument, list(named)), NAMED_INSTRUMENT_WEIGHT, 1.0)
         if mode == "dense":
             dense = dense * prior
             order = np.argsort(-np.where(allowed, dense, -np.inf))
