@@ -17,7 +17,7 @@ graph: $(STAMP)
 	$(PY) -m kg build
 
 run: graph
-	$(VENV)/bin/streamlit run app.py --server.port 8501 --server.headless true
+	$(PY) -m kg app --port 8501
 
 test: graph
 	$(PY) -m pytest -q

@@ -1,10 +1,11 @@
-"""Policy Coherence Graph — Streamlit app. Run with ``make run`` (or ``streamlit run app.py``)."""
+"""Policy Coherence Graph — Streamlit app. Run with ``make run`` (``python -m kg app``); plain
+``streamlit run app.py`` works too, but starts loading search only when the first page opens."""
 
 from __future__ import annotations
 
-import threading
-
 import streamlit as st
+
+from kg import warm_up
 
 st.set_page_config(page_title="Policy Coherence Graph", page_icon="⚖️", layout="wide")
 
@@ -18,27 +19,7 @@ PAGES = [
     st.Page("ui/sparql.py", title="SPARQL", icon=":material/terminal:", url_path="sparql"),
 ]
 
-
-@st.cache_resource(show_spinner=False)
-def warm_up_search() -> threading.Thread:
-    """Load the language model and the search index in the background as the app starts, so the
-    first question is answered quickly."""
-
-    def load() -> None:
-        try:
-            from kg.search import current_index
-            from kg.embeddings import embed_query
-
-            embed_query("warm up", current_index().encoder)
-        except Exception:  # noqa: BLE001 — no graph yet: the pages say so
-            pass
-
-    thread = threading.Thread(target=load, name="pcg-warm-up", daemon=True)
-    thread.start()
-    return thread
-
-
-warm_up_search()
+warm_up.start()
 
 navigation = st.navigation(PAGES)
 

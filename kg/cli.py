@@ -401,6 +401,17 @@ def cmd_serve(args) -> int:
         return 0
 
 
+def cmd_app(args) -> int:
+    from streamlit.web import cli as streamlit_cli
+
+    from kg import warm_up
+
+    warm_up.start()  # before Streamlit: the model and index load while the server comes up
+    sys.argv = ["streamlit", "run", str(Path(__file__).resolve().parent.parent / "app.py"),
+                "--server.port", str(args.port), "--server.address", args.host, "--server.headless", "true"]
+    return streamlit_cli.main()
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kg", description="Policy Coherence Graph")
     p.add_argument("--endpoint", help="SPARQL 1.1 query URL of a remote store to build into and read from "
@@ -427,6 +438,11 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for other machines)")
     sv.add_argument("--timeout", type=int, default=60, help="per-query time limit in seconds (default 60)")
     sv.set_defaults(func=cmd_serve)
+
+    ap = sub.add_parser("app", help="start the app (Streamlit), loading search in the background at once")
+    ap.add_argument("--port", type=int, default=8501)
+    ap.add_argument("--host", default="localhost", help="address to listen on (0.0.0.0 for other machines)")
+    ap.set_defaults(func=cmd_app)
 
     b = sub.add_parser("build", help="parse the sources and build the graph (atomic)")
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")

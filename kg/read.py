@@ -7,12 +7,13 @@ from pathlib import Path
 
 from ingest.errors import UnknownInstrumentError
 from kg import store as stores
+from kg.caching import loaded_once
 from kg.config import sparql_endpoint
 from ingest.obligations.deontic import NORMATIVE
 from kg.sparql import select_named
 
 
-@lru_cache(maxsize=4)
+@loaded_once(maxsize=4)
 def _store_for(path: str, endpoint: tuple | None):
     return stores.open_store(stores.BuildPaths(Path(path)))
 
@@ -107,7 +108,7 @@ def _obligations_by_top(build_id: str) -> dict[str, list[dict]]:
     return grouped
 
 
-@lru_cache(maxsize=2)
+@loaded_once(maxsize=2)
 def _all_obligations(build_id: str) -> list[dict]:
     details: dict[str, dict[str, list[str]]] = {}
     for row in select_named(store(), "obligation_details"):

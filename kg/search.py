@@ -14,7 +14,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,6 +23,7 @@ import numpy as np
 
 from ingest.errors import PCGError
 from ingest.model import ParsedInstrument
+from kg.caching import loaded_once
 
 MAX_QUERY_CHARS = 1000
 # Dense retrieval reads a provision's first 160 word pieces (its citation, heading and most of its
@@ -359,21 +359,16 @@ class SearchIndex:
                  "score": round(float(scores[i]), 3)} for i, instrument in best[:k]]
 
 
-@lru_cache(maxsize=2)
+@loaded_once(maxsize=2)
 def load_index(folder: str) -> SearchIndex:
     return SearchIndex(Path(folder))
 
 
-_loading = threading.Lock()
-
-
 def current_index() -> SearchIndex:
-    """The current build's index, loaded once per process (the app's warm-up thread and a first
-    question wait for one load rather than both building it)."""
+    """The current build's index, loaded once per process."""
     from kg import store as stores
 
-    with _loading:
-        return load_index(str(stores.require_current_build().root / "search"))
+    return load_index(str(stores.require_current_build().root / "search"))
 
 
 # --- queries --------------------------------------------------------------------------------

@@ -79,8 +79,7 @@ def start_app(repo: Path, seconds: float = 60) -> tuple[subprocess.Popen, str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        [sys.executable, "-m", "kg", "app", "--port", str(port), "--host", "127.0.0.1"],
         cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
