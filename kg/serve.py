@@ -74,8 +74,9 @@ def wait_until_up(process: subprocess.Popen, url: str, seconds: float = 30) -> N
 
 
 def start_app(repo: Path, seconds: float = 60) -> tuple[subprocess.Popen, str]:
-    """The Streamlit app in a new process on a free local port, and its URL once it answers its
-    health check (for the browser tests and the first-answer benchmark)."""
+    """The app in a new process on a free local port, started as ``make run`` starts it
+    (``python -m kg app``), and its URL once it answers its health check (for the browser tests and
+    the first-answer benchmark)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
