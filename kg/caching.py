@@ -21,7 +21,6 @@ def loaded_once(maxsize: int = 2):
             with lock:
                 return cached(*args)
 
-        once.cache_clear = cached.cache_clear
         return once
 
     return decorate

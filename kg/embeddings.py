@@ -46,20 +46,13 @@ class EmbeddingModelError(PCGError):
 
 class MeanPoolingEncoder:
     """A model saved in sentence-transformers' layout whose sentence vector is the mean of its token
-    vectors, normalised (all-MiniLM-L6-v2, and the encoder adapted from it by kg.encoder), run with
-    transformers alone. It gives sentence-transformers' vectors (tests/test_embeddings.py) without
-    importing sentence-transformers, which pulls in scikit-learn and most of transformers: 4 s of
-    the app's first answer."""
+    vectors, normalised (all-MiniLM-L6-v2, and the encoder adapted from it by kg.encoder), run in
+    batches with transformers and torch. Run directly rather than through sentence-transformers so
+    that texts are tokenised once, batched by their count of word pieces and encoded one batch per
+    core (:func:`embed_texts`); the vectors are sentence-transformers' (tests/test_embeddings.py)."""
 
     def __init__(self, folder: str):
-        pooling_file = Path(folder) / "1_Pooling" / "config.json"
-        try:
-            pooling = json.loads(pooling_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as error:
-            raise EmbeddingModelError(f"{pooling_file}: cannot read the model's pooling settings ({error})") from error
-        if _pooling_modes(pooling) != ["mean"]:
-            raise EmbeddingModelError(f"{pooling_file}: the model pools by {_pooling_modes(pooling) or 'no mode'}, "
-                                      "but only mean pooling is supported")
+        require_mean_pooling(folder)
         from transformers import AutoModel, AutoTokenizer
         from transformers.utils import logging as transformers_logging
 
@@ -85,6 +78,20 @@ class MeanPoolingEncoder:
         return self.encode_tokenized(self.tokenize(texts, max_tokens))
 
 
+def require_mean_pooling(folder: str | Path) -> None:
+    """Both encoders (this module's, and kg.question_encoder's) compute a mean of token vectors:
+    refuse a model that pools otherwise rather than give it wrong vectors."""
+    pooling_file = Path(folder) / "1_Pooling" / "config.json"
+    try:
+        pooling = json.loads(pooling_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise EmbeddingModelError(f"{pooling_file}: cannot read the model's pooling settings ({error})") from error
+    modes = _pooling_modes(pooling)
+    if modes != ["mean"]:
+        raise EmbeddingModelError(f"{pooling_file}: the model pools by {modes or 'no mode'}, "
+                                  "but only mean pooling is supported")
+
+
 def _pooling_modes(pooling: dict) -> list[str]:
     """The pooling of a sentence-transformers Pooling config, in either of its layouts
     ({"pooling_mode": "mean"} from version 6, {"pooling_mode_mean_tokens": true} before)."""
@@ -95,13 +102,18 @@ def _pooling_modes(pooling: dict) -> list[str]:
             if k.startswith("pooling_mode_") and on]
 
 
-@loaded_once(maxsize=2)
-def model(encoder: str | None = None) -> MeanPoolingEncoder:
-    """The stock model, or (``encoder`` a key from kg.encoder) the one adapted to the corpus,
-    loaded once per process."""
+def model_folder(encoder: str | None = None) -> str:
+    """The folder of the stock model, or (``encoder`` a key from kg.encoder) of the one adapted to
+    the corpus."""
     from kg.encoder import require_encoder
 
-    return MeanPoolingEncoder(stock_model_path() if encoder is None else str(require_encoder(encoder)))
+    return stock_model_path() if encoder is None else str(require_encoder(encoder))
+
+
+@loaded_once(maxsize=2)
+def model(encoder: str | None = None) -> MeanPoolingEncoder:
+    """The encoder of :func:`model_folder`, for batches of texts, loaded once per process."""
+    return MeanPoolingEncoder(model_folder(encoder))
 
 
 def text_key(text: str, encoder: str | None = None, max_tokens: int = MAX_TOKENS) -> str:
@@ -114,12 +126,11 @@ def embeddings_dir() -> Path:
 
 @loaded_once(maxsize=2)
 def question_model(encoder: str | None = None):
-    """The same encoder as :func:`model`, for one question at a time, in NumPy: no torch to import
+    """The encoder of :func:`model_folder`, for one question at a time, in NumPy: no torch to import
     (kg.question_encoder)."""
-    from kg.encoder import require_encoder
     from kg.question_encoder import QuestionEncoder
 
-    return QuestionEncoder(stock_model_path() if encoder is None else require_encoder(encoder), MAX_TOKENS)
+    return QuestionEncoder(model_folder(encoder), MAX_TOKENS)
 
 
 @lru_cache(maxsize=64)
@@ -146,7 +157,7 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
     if store_path.exists():
         with np.load(store_path) as data:
             cached = {k: data[k] for k in data.files}
-    missing = [i for k, i in {k: i for i, k in enumerate(keys) if k not in cached}.items()]  # each text once
+    missing = list({k: i for i, k in enumerate(keys) if k not in cached}.values())  # each text once
     if missing:
         encoding_model = model(encoder)
         token_ids = encoding_model.tokenize([texts[i] for i in missing], max_tokens)
@@ -167,8 +178,9 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
 
 def _in_parallel(encode_batch, batches: list, progress=None) -> list:
     """``encode_batch`` over ``batches``, in order, one batch per core at a time, each on one torch
-    thread: 16% faster on 2 cores than one batch at a time on two threads (bench/search_bench.py),
-    as a small model's operations leave a second thread idle for much of each batch."""
+    thread: 10–16% faster on 2 cores than one batch at a time on two threads (measured over the
+    corpus's provisions), as a small model's operations leave a second thread idle for part of each
+    batch."""
     import torch
 
     threads = torch.get_num_threads()

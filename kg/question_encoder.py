@@ -19,8 +19,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+from scipy.special import erf
 
 from ingest.errors import PCGError
+from kg.embeddings import require_mean_pooling
 
 
 SUPPORTED = {"model_type": "bert", "hidden_act": "gelu", "position_embedding_type": "absolute"}
@@ -36,8 +38,6 @@ def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float)
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    from scipy.special import erf
-
     return 0.5 * x * (1.0 + erf(x * 0.5**0.5))  # BERT's exact GELU, as config "gelu" means
 
 
@@ -47,6 +47,7 @@ class QuestionEncoder:
         from tokenizers import Tokenizer
 
         folder = Path(folder)
+        require_mean_pooling(folder)
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
         found = {k: config.get(k, default) for k, default in (("model_type", None), ("hidden_act", None),
                                                               ("position_embedding_type", "absolute"))}

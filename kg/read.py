@@ -25,10 +25,17 @@ def store():
 
 
 def instruments() -> list[dict]:
+    """The graph's instruments (copies: callers may change them), queried once per build."""
+    build = stores.require_current_build()
+    return [dict(row) for row in _instrument_rows(build.root.name, sparql_endpoint())]
+
+
+@loaded_once(maxsize=2)
+def _instrument_rows(build_id: str, endpoint: tuple | None) -> tuple[dict, ...]:
     rows = select_named(store(), "instruments")
     for row in rows:
         row["partial"] = row["completeness"].lower() != "complete"
-    return rows
+    return tuple(rows)
 
 
 def instrument(instrument_id: str) -> dict:

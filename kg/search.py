@@ -16,7 +16,6 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -409,7 +408,6 @@ def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
            with_related: bool = True, index: SearchIndex | None = None) -> tuple[list[Hit], list[str]]:
     """Ranked hits for a plain-language question (or a citation), and notes about the query."""
     from kg import read
-    from kg import store as stores
     from kg.citations import resolve_citation
     from kg.query_scope import Scope, question_scope
 
@@ -436,7 +434,7 @@ def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
             hits.append(_hit(index, position, provision, 1.0, text, "citation", with_related, unit))
         return hits, notes + [f"Read as a citation: {', '.join(cited[:3])}."]
 
-    named = Scope() if instruments else question_scope(text, _instruments_of(stores.require_current_build().root.name))
+    named = Scope() if instruments else question_scope(text, read.instruments())
     if named:
         titles = sorted(index.units[index.instrument_spans[i][0]].short_title
                         for i in named.instruments if i in index.instrument_spans)
@@ -460,14 +458,6 @@ def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
         if len(hits) >= k:
             break
     return hits, notes
-
-
-@lru_cache(maxsize=2)
-def _instruments_of(build_id: str) -> list[dict]:
-    """The graph's instruments, read once per build rather than once per question (35 ms)."""
-    from kg import read
-
-    return read.instruments()
 
 
 def _position_of(index: SearchIndex, provision: str) -> int | None:

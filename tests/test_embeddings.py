@@ -12,7 +12,8 @@ import sys
 import numpy as np
 import pytest
 
-from kg.embeddings import MAX_TOKENS, EmbeddingModelError, MeanPoolingEncoder, embed_texts, stock_model_path
+from kg.embeddings import (MAX_TOKENS, EmbeddingModelError, MeanPoolingEncoder, embed_texts, model_folder,
+                           stock_model_path)
 from kg.evaluate import GOLD_DIR, read_jsonl
 from kg.question_encoder import QuestionEncoder, QuestionEncoderError
 from tests.conftest import REPO
@@ -33,10 +34,9 @@ def reference_vectors(folder: str, texts: list[str], max_tokens: int) -> np.ndar
 
 @pytest.fixture(scope="module")
 def encoders(built_graph) -> dict[str, str]:
-    from kg.encoder import require_encoder
     from kg.search import current_index
 
-    return {"stock": stock_model_path(), "adapted": str(require_encoder(current_index().encoder))}
+    return {"stock": model_folder(), "adapted": model_folder(current_index().encoder)}
 
 
 @pytest.fixture(scope="module")
