@@ -46,30 +46,58 @@ def read_plain_text(path: Path) -> str:
     return text.replace("\r\n", "\n")
 
 
-def first_unplaced_line(parsed: ParsedInstrument) -> tuple[int, str] | None:
-    """The first non-blank line after the first provision that no provision or heading covers."""
-    covered = sorted((n.start, n.end) for n in parsed.nodes)
-    if not covered:
-        return None
-    first_start = min(s for s, _ in covered)
+@dataclass(frozen=True)
+class UnplacedRun:
+    """Consecutive non-blank lines that fall in no provision and are no heading."""
+
+    first_line: int
+    last_line: int
+    characters: int
+    first_text: str
+
+
+def _placed_mask(parsed: ParsedInstrument) -> bytearray:
+    placed = bytearray(len(parsed.text))
+    for node in parsed.provisions:
+        placed[node.start : node.end] = b"\x01" * (node.end - node.start)
+    return placed
+
+
+def unplaced_runs(parsed: ParsedInstrument) -> list[UnplacedRun]:
+    """Runs of text the parse left out, largest first: where a layout failed to recognise something."""
+    placed = _placed_mask(parsed)
+    runs: list[UnplacedRun] = []
+    current: list[tuple[int, str]] = []
+
+    def close() -> None:
+        if current:
+            runs.append(UnplacedRun(current[0][0], current[-1][0], sum(len(t) for _, t in current), current[0][1]))
+            current.clear()
+
     offset = 0
     for no, raw in enumerate(parsed.text.split("\n"), start=1):
-        start, end = offset, offset + len(raw)
-        offset = end + 1
-        if not raw.strip() or end <= first_start:
+        start = offset + len(raw) - len(raw.lstrip())
+        offset += len(raw) + 1
+        if not raw.strip():
             continue
-        if not any(s <= start + len(raw) - len(raw.lstrip()) < e or s < end <= e for s, e in covered):
-            return no, raw.strip()
-    return None
+        if no in parsed.structure_lines or placed[start]:
+            close()
+        else:
+            current.append((no, raw.strip()))
+    close()
+    return sorted(runs, key=lambda r: -r.characters)
 
 
 def coverage(parsed: ParsedInstrument) -> float:
-    text = parsed.text
-    inside = bytearray(len(text))
-    for node in parsed.nodes:
-        inside[node.start : node.end] = b"\x01" * (node.end - node.start)
-    letters = [i for i, ch in enumerate(text) if not ch.isspace()]
-    return sum(inside[i] for i in letters) / max(1, len(letters))
+    """Share of the text's non-blank characters inside a provision or a heading line."""
+    placed = _placed_mask(parsed)
+    offset = 0
+    for no, raw in enumerate(parsed.text.split("\n"), start=1):
+        if no in parsed.structure_lines:
+            placed[offset : offset + len(raw)] = b"\x01" * len(raw)
+        offset += len(raw) + 1
+    letters = [i for i, ch in enumerate(parsed.text) if not ch.isspace()]
+    return sum(placed[i] for i in letters) / max(1, len(letters))
 
 
 def guess_kind(title: str, layout: str) -> str:
@@ -114,11 +142,14 @@ def add_instrument(
             raise UnknownLayoutError(err.message, path=path, line=1) from None
     short = short_title or title
     parsed = parse_text(text, instrument_id=instrument_id, layout=layout, short_title=short, path=str(path))
-    if coverage(parsed) < MIN_COVERAGE:
-        place = first_unplaced_line(parsed) or (1, text.strip().splitlines()[0])
+    share = coverage(parsed)
+    if share < MIN_COVERAGE:
+        runs = unplaced_runs(parsed)
+        where = (f"the largest part it could not place is lines {runs[0].first_line}–{runs[0].last_line} "
+                 f"({runs[0].characters:,} characters), starting {runs[0].first_text[:80]!r}") if runs else ""
         raise SourceTextError(
-            f"layout '{layout}' could not structure this text; first line it could not place: "
-            f"{place[1][:80]!r}", path=path, line=place[0],
+            f"layout '{layout}' placed only {share:.0%} of this text in provisions; {where}",
+            path=path, line=runs[0].first_line if runs else 1,
         )
     meta = {
         "id": instrument_id, "title": title, "short_title": short, "official_citation": None,

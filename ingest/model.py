@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+FOOTNOTE_MARKER_RE = re.compile(r"\[(A?\d{1,3})\]")
 PROVISION = "provision"
 DIVISION = "division"
 
@@ -36,6 +38,18 @@ class Node:
         return source[self.start : self.end]
 
 
+@dataclass(frozen=True)
+class FootnoteText:
+    """A footnote of the source ("[12] Directive …", "[A1] Regulation …"): not a provision, but
+    kept so that a reader of a provision that carries its marker can read it."""
+
+    marker: str  # as printed inside the brackets: "12", "A1"
+    text: str
+    start: int
+    end: int
+    line: int
+
+
 @dataclass
 class ParsedInstrument:
     instrument_id: str
@@ -43,6 +57,8 @@ class ParsedInstrument:
     nodes: list[Node]
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # instrument-level editorial notes
+    footnotes: list[FootnoteText] = field(default_factory=list)
+    structure_lines: set[int] = field(default_factory=set)  # lines read as headings, not as text
 
     @property
     def provisions(self) -> list[Node]:
@@ -57,3 +73,28 @@ class ParsedInstrument:
 
     def text_of(self, node_id: str) -> str:
         return self.by_id()[node_id].text(self.text)
+
+    def own_segments(self, node: Node) -> list[tuple[int, int]]:
+        """The spans of ``node``'s text that no sub-provision covers (its own words)."""
+        children = sorted((n.start, n.end) for n in self.nodes if n.parent == node.id and n.kind == PROVISION)
+        segments, cursor = [], node.start
+        for start, end in children:
+            if start > cursor:
+                segments.append((cursor, start))
+            cursor = max(cursor, end)
+        if cursor < node.end:
+            segments.append((cursor, node.end))
+        return segments
+
+    def footnote_markers(self) -> dict[str, list[str]]:
+        """provision id → the footnote markers in its own words, in order ("[31]" in Art. 2(8) → "31")."""
+        if not self.footnotes:
+            return {}
+        known = {f.marker for f in self.footnotes}
+        found: dict[str, list[str]] = {}
+        for node in self.provisions:
+            for start, end in self.own_segments(node):
+                for marker in FOOTNOTE_MARKER_RE.findall(self.text, start, end):
+                    if marker in known and marker not in found.get(node.id, []):
+                        found.setdefault(node.id, []).append(marker)
+        return found

@@ -1,4 +1,4 @@
-"""Common-law acts: UK (sections, schedules), Australian extracts, Canadian consolidations."""
+"""Common-law acts: UK (sections, schedules), Australian compilations, Canadian consolidations."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import re
 from ingest import labels as L
 from ingest.layouts import register
 from ingest.layouts.base import Layout, looks_like_heading
-from ingest.layouts.engine import Division, Editorial, End, Heading, Text, Unit
+from ingest.layouts.engine import Division, Editorial, End, Heading, PlainText, Text, Unit
 
 PART_RE = re.compile(r"^(?:PART|Part) (\d+[A-Z]?)(?:\s*[—–-]\s*|\s+)?(.*)$")
 SCHEDULE_RE = re.compile(r"^SCHEDULE (\d+[A-Z]?)$")
@@ -81,29 +81,40 @@ class UKActLayout(ActLayout):
     def detect(self, text: str) -> float:
         sections = len(re.findall(r"(?m)^\d+[A-Z]* [A-Z][^.\n]{2,80}$", text))
         subsections = len(re.findall(r"(?m)^\(\d+[A-Z]?\) ", text))
-        return min(1.0, sections / 5) * (1.0 if subsections else 0.5) * (1.0 if "Article " not in text[:3000] else 0.7)
+        australian = bool(AustralianActLayout.DIVISION_RE.search(text)) and not re.search(r"(?m)^PART \d", text)
+        return (min(1.0, sections / 5) * (1.0 if subsections else 0.5)
+                * (1.0 if "Article " not in text[:3000] else 0.7) * (0.8 if australian else 1.0))
 
 
 @register("au-act")
-class AustralianExtractLayout(ActLayout):
-    SECTION_RE = re.compile(r"^Section (\d+[A-Z]*) \[([^\]]+)\]\s*(?:[—–-]\s*(.*))?$")
+class AustralianActLayout(UKActLayout):
+    """Commonwealth Acts as compiled by the Federal Register of Legislation: "Part 2—Modern slavery
+    statements" and "Division 1—Preliminary" headings (structure, not in ids), sections "16A
+    Explanations for failure …", subsection subheadings, notes and examples (text of the provision
+    they follow), and tables written as rows with " | " between columns (text, never list labels)."""
+
+    DIVISION_RE = re.compile(r"^(Part|Division|Subdivision) (\d+[A-Z]?)—(\S.*)$", re.MULTILINE)
+    LEVELS = {"Part": 0, "Division": 1, "Subdivision": 2}
+    TYPES = {"Part": "Part", "Division": "DivisionOfPart", "Subdivision": "Subdivision"}
+    TABLE_ROW = " | "
 
     def classify(self, line, following, engine):
         text = line.text
-        m = self.SECTION_RE.match(text)
+        if self.TABLE_ROW in text:
+            return PlainText()
+        m = self.DIVISION_RE.match(text)
         if m:
-            number = m.group(1).lower()
-            note = "Heading supplied editorially (not quoted from the Act)."
-            if m.group(3):
-                note += f" This copy has: {m.group(3)}."
-            return Unit("Section", f"s{number}", number, label=f"Section {m.group(1)}",
-                        heading=m.group(2), note=note)
-        if EDITORIAL_RE.match(text):
-            return Editorial(text.strip("[]"))
-        return Text()
+            kind, number, title = m.groups()
+            return Division(self.TYPES[kind], f"{kind.lower()}{number.lower()}", number, title=title,
+                            level=self.LEVELS[kind])
+        if self.TABLE_ROW in following and looks_like_heading(text):
+            return Text()  # a table's caption ("Commencement information") is text of its provision
+        return super().classify(line, following, engine)
 
     def detect(self, text: str) -> float:
-        return min(1.0, len(re.findall(r"(?m)^Section \d+[A-Z]* \[", text)) / 3)
+        sections = len(re.findall(r"(?m)^\d+[A-Z]* [A-Z][^.\n]{2,80}$", text))
+        divisions = len(self.DIVISION_RE.findall(text))
+        return min(1.0, sections / 5) * (1.0 if divisions else 0.3)
 
 
 @register("ca-act")

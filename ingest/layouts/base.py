@@ -8,6 +8,7 @@ from ingest import labels as L
 from ingest.layouts.engine import Engine, Text
 from ingest.model import DIVISION, Node
 
+ANNEX_LEVELS = ("AnnexPart", "AnnexSection")  # numbered levels of an annex in parts (engine.Level)
 TERMINAL_PUNCTUATION = (".", ";", ":", ",", "—", "–", "-")
 SENTENCE_START_RE = re.compile(r"^(The|A|An|This|These|Each|Every|Any|No|Where|If|In|For|Member|States?)\b ")
 
@@ -42,6 +43,9 @@ class Layout:
         unit = engine.unit_children_parent or engine.unit
         if unit is not None and unit.unit_type == "ScheduleParagraph":
             return ("Subparagraph", "Point", "Subpoint")[min(level, 2)]
+        if unit is not None and unit.unit_type == "Annex" and engine.labels and \
+                engine.labels[0][1].unit_type in ANNEX_LEVELS:
+            return ("Point", "Subpoint")[min(level, 1)]
         first = "Subsection" if self.top_prefix == "s." else "Paragraph"
         if level == 0 and kind in (L.NUM_PAREN, L.NUM_DOT):
             return first
@@ -50,7 +54,8 @@ class Layout:
     def cite(self, node: Node, engine: Engine) -> str:
         suffix = f" {engine.short_title}"
         if node.kind == DIVISION:
-            word = {"Part": "Part", "Chapter": "Chapter", "SectionGroup": "Section", "Title": "Title"}
+            word = {"Part": "Part", "Chapter": "Chapter", "SectionGroup": "Section", "Title": "Title",
+                    "DivisionOfPart": "Division"}
             owner = engine.index.get(node.parent) if node.parent else None
             prefix = f"{self.cite_top(owner)} " if owner is not None and owner.kind != DIVISION else ""
             return prefix + f"{word.get(node.unit_type, node.unit_type)} {node.label or ''}".strip() + suffix
@@ -62,10 +67,28 @@ class Layout:
         chain.reverse()
         top, rest = chain[0], chain[1:]
         head = self.cite_top(top)
+        if rest and rest[0].unit_type in ANNEX_LEVELS:
+            return self._cite_annex_levels(head, rest) + suffix
         if rest and rest[0].unit_type == "ScheduleParagraph":
             head += f" para. {rest[0].number}"
             rest = rest[1:]
         return head + "".join(f"({n.label.strip('().') if n.label else n.number})" for n in rest) + suffix
+
+    @staticmethod
+    def _cite_annex_levels(head: str, rest: list[Node]) -> str:
+        """'Annex, Part I, section 1, point 10(a)': an annex in parts is cited level by level."""
+        words = [head]
+        points = []
+        for node in rest:
+            if node.unit_type == "AnnexPart":
+                words.append(f"Part {L.roman_upper(int(node.number))}")
+            elif node.unit_type == "AnnexSection":
+                words.append(f"section {node.number}")
+            else:
+                points.append(node)
+        if points:
+            words.append(f"point {points[0].number}" + "".join(f"({n.number})" for n in points[1:]))
+        return ", ".join(words)
 
     def cite_top(self, top: Node) -> str:
         kind = top.unit_type
@@ -77,7 +100,8 @@ class Layout:
             return f"Annex {L.roman_upper(int(top.number))}" if top.number and top.number.isdigit() else "Annex"
         if kind == "Schedule":
             return f"Sch. {top.number}"
-        return f"{self.top_prefix}{top.number}"
+        printed = top.label if top.label and top.label.lower() == top.number else top.number
+        return f"{self.top_prefix}{printed}"  # as printed: "s.16A", not the id's "16a"
 
 
 def looks_like_heading(text: str) -> bool:

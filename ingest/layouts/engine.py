@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ingest import labels as L
 from ingest.errors import SourceTextError
-from ingest.model import DIVISION, PROVISION, Node, ParsedInstrument
+from ingest.model import DIVISION, PROVISION, FootnoteText, Node, ParsedInstrument
 
 
 @dataclass
@@ -67,6 +67,23 @@ class Unit:
 
 
 @dataclass
+class Level:
+    """A numbered level inside the open unit that is part of ids but is not a list label: the Parts
+    of an unnumbered annex ("Part I" → ``part1``) and their titled sections ("1. RIGHTS AND …" → ``1``).
+
+    A level closes the labels and the levels of its ``rank`` and below; labels then nest inside it.
+    """
+
+    unit_type: str  # AnnexPart, AnnexSection
+    id_part: str
+    number: str
+    label: str
+    rank: int = 0
+    heading: str | None = None
+    heading_on_next_line: bool = False
+
+
+@dataclass
 class Heading:
     """A cross-heading or marginal note.
 
@@ -100,8 +117,23 @@ class Skip:
 
 @dataclass
 class Text:
-    pass
+    """Text of the open provision, or a list label ("(a) …") if the line starts with one."""
 
+
+@dataclass
+class PlainText:
+    """Text of the open provision even though it may start like a label (a table row "1. … | …")."""
+
+
+@dataclass
+class Footnote:
+    """A note of the instrument's apparatus ("[12] Directive …"): kept for readers, not a provision."""
+
+    marker: str
+    body_offset: int
+
+
+LEVEL_PREFIX = "level"  # label-stack kind of a Level token: "level0" (annex part), "level1" (its section)
 
 DEFINITION_HEAD_RE = re.compile(
     r"^(?:“[^”]{1,80}”|‘[^’]{1,80}’|[A-Za-z][\w’'()-]*(?: [\w’'()-]+){0,6})"
@@ -134,6 +166,8 @@ class Engine:
         self.absorb_owner: Node | None = None
         self.ended = False
         self.sequence = 0
+        self.footnotes: list[FootnoteText] = []
+        self.structure_lines: set[int] = set()
 
     # --- helpers ---------------------------------------------------------------------------
 
@@ -289,7 +323,7 @@ class Engine:
             idx = open_kinds.index(kind)
             self.labels = self.labels[:idx]
         parent = self._container()
-        depth_below_unit = len(self.labels) + 1
+        depth_below_unit = len(self.labels) - self._open_levels() + 1
         if depth_below_unit > self.layout.max_label_depth:
             self._extend(line)
             return
@@ -304,7 +338,7 @@ class Engine:
         node = self._add(
             Node(
                 id=node_id, kind=PROVISION,
-                unit_type=self.layout.label_unit_type(len(self.labels), kind, self),
+                unit_type=self.layout.label_unit_type(len(self.labels) - self._open_levels(), kind, self),
                 citation="", start=text_start, end=max(line.end, text_start), line=line.no,
                 number=token, label=printed, parent=parent.id,
                 division=self._innermost_division().id if self.divisions else None,
@@ -330,14 +364,41 @@ class Engine:
         if self.absorb_owner is not None:
             self._extend(line)
             return
+        keep = self._open_levels() + 1  # text after a list belongs to its paragraph (or level)
         if self.layout.run_in_definitions and DEFINITION_HEAD_RE.match(line.text):
-            self.labels = self.labels[:1]
+            self.labels = self.labels[:keep]
             self.absorb_owner = self._container()
             self._extend(line)
             return
-        if len(self.labels) > 1:
-            self.labels = self.labels[:1]  # text after a list belongs to its paragraph
+        if len(self.labels) > keep:
+            self.labels = self.labels[:keep]
         self._extend(line)
+
+    def _open_levels(self) -> int:
+        return sum(1 for kind, _, _ in self.labels if kind.startswith(LEVEL_PREFIX))
+
+    def _level(self, tok: Level, line: Line) -> None:
+        if self.unit is None:
+            raise _Ignore()
+        self.absorb_owner = None
+        self.labels = [entry for entry in self.labels
+                       if entry[0].startswith(LEVEL_PREFIX) and int(entry[0][len(LEVEL_PREFIX):]) < tok.rank]
+        parent = self._container()
+        node_id = f"{parent.id}/{tok.id_part}"
+        if node_id in self.ids:
+            self.warnings.append(f"line {line.no}: {tok.label} would repeat id {node_id}; kept as text")
+            raise _Ignore()
+        node = self._add(
+            Node(
+                id=node_id, kind=PROVISION, unit_type=tok.unit_type, citation="", start=-1, end=-1,
+                line=line.no, number=tok.number, label=tok.label, heading=tok.heading, parent=parent.id,
+                division=self._innermost_division().id if self.divisions else None, depth=parent.depth + 1,
+            )
+        )
+        node.citation = self.layout.cite(node, self)
+        self.labels.append((f"{LEVEL_PREFIX}{tok.rank}", node, line))
+        if tok.heading_on_next_line:
+            self.expect_title = node
 
     # --- driver ----------------------------------------------------------------------------
 
@@ -358,6 +419,7 @@ class Engine:
                 target, self.expect_title = self.expect_title, None
                 if isinstance(tok, Text) and self.layout.is_title(line.text):
                     target.heading = line.text
+                    self.structure_lines.add(line.no)
                     continue
             try:
                 self._dispatch(tok, line)
@@ -371,11 +433,21 @@ class Engine:
                 self.warnings.append(f"line {node.line}: {node.id} has no text of its own")
         return ParsedInstrument(
             instrument_id=self.instrument_id, text=self.text, nodes=self.nodes,
-            warnings=self.warnings, notes=self.instrument_notes,
+            warnings=self.warnings, notes=self.instrument_notes, footnotes=self.footnotes,
+            structure_lines=self.structure_lines,
         )
 
     def _dispatch(self, tok, line: Line) -> None:
-        if isinstance(tok, End):
+        if not isinstance(tok, (Text, PlainText, Skip, Footnote)):
+            self.structure_lines.add(line.no)
+        if isinstance(tok, Footnote):
+            body = line.start + tok.body_offset
+            self.footnotes.append(FootnoteText(tok.marker, self.text[body:line.end], body, line.end, line.no))
+        elif isinstance(tok, PlainText):
+            self._text(line)
+        elif isinstance(tok, Level):
+            self._level(tok, line)
+        elif isinstance(tok, End):
             self.ended = True
         elif isinstance(tok, Division):
             self._division(tok, line)
