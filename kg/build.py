@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ingest import PIPELINE_VERSION
 from ingest.catalogue import SOURCES_DIR, list_instruments
+from ingest.cross_references import corpus_cross_references
 from kg import store as stores
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir, sparql_endpoint
 from kg.namespaces import entity, graph_iri, pcg, prefixes, term
@@ -25,6 +26,7 @@ from ingest.coordination import imported_memberships, shipped_memberships, shipp
 from kg.extraction import extract_all, not_extracted_note
 from kg.rdf_coordination import coordination_quads
 from kg.rdf_obligations import obligation_quads
+from kg.rdf_references import cross_reference_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
 from kg.rdf_themes import theme_quads
 from kg.encoder import adapted_encoder
@@ -167,11 +169,13 @@ def build(
     lap("parse")
     extracted = extract_all(parsed_all, progress)
     lap("extract obligations")
+    cross_references = corpus_cross_references(parsed_all)
     for instrument, parsed in parsed_all:
         records, stats = extracted[instrument.id]
         own = list(instrument_quads(instrument, parsed))
         own += obligation_quads(instrument.id, records, instrument.extract_obligations,
                                 not_extracted_note(instrument))
+        own += cross_reference_quads(instrument.id, cross_references[instrument.id])
         quads.extend(own)
         reports.append(
             InstrumentReport(

@@ -128,6 +128,27 @@ def instrument_quads(instrument: Instrument, parsed: ParsedInstrument) -> Iterat
 
     for sequence, node in enumerate(parsed.nodes, start=1):
         yield from node_quads(node, sequence, instrument, parsed, add)
+    yield from footnote_quads(instrument, parsed, add)
+
+
+def footnote_iri(instrument_id: str, marker: str) -> NamedNode:
+    return entity(f"{instrument_id}/footnote{marker.lower()}")
+
+
+def footnote_quads(instrument: Instrument, parsed: ParsedInstrument, add) -> Iterator[Quad]:
+    """The source's footnotes, and from each provision to the footnotes its own words mark."""
+    language = instrument.meta.get("language", "en")
+    for note in parsed.footnotes:
+        subject = footnote_iri(instrument.id, note.marker)
+        yield add(subject, RDF_TYPE, pcg("Footnote"))
+        yield add(subject, pcg("marker"), string(note.marker))
+        yield add(subject, pcg("text"), lang(note.text, language))
+        yield add(subject, pcg("charStart"), integer(note.start))
+        yield add(subject, pcg("charEnd"), integer(note.end))
+        yield add(subject, pcg("inInstrument"), entity(instrument.id))
+    for provision, markers in parsed.footnote_markers().items():
+        for marker in markers:
+            yield add(entity(provision), pcg("hasFootnote"), footnote_iri(instrument.id, marker))
 
 
 def node_quads(node: Node, sequence: int, instrument: Instrument, parsed: ParsedInstrument, add):

@@ -10,12 +10,13 @@ from pathlib import Path
 
 REGISTRY_PATH = Path(__file__).with_name("actors.json")
 UNRESOLVED = "unresolved"
+GENERIC_PERSON = "person"  # the catch-all "any person"
 LEADING_WORDS = re.compile(
     r"^(?:(?:each|every|a|an|the|any|all|no|such|other|relevant|that|this|those|these|its|their|"
     r"both|either|neither|one or more|several)\s+)+"
 )
 TRAILING_CLAUSE = re.compile(r"\s+(?:which|who|that|whose|where|referred|as defined|within|under|in|of|to|"
-                             r"concerned|designated|established|pursuant)\b.*$")
+                             r"concerned|designated|established|pursuant|\w+ed (?:by|in|under|to|for|with|from))\b.*$")
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,29 @@ def first_conjunct(phrase: str) -> str:
     return re.split(r",|\s(?:and|or|and/or)\s", phrase, maxsplit=1)[0].strip()
 
 
+def resolves_by_local_form(phrase: str, instrument_id: str) -> bool:
+    """Does a form the registry limits to this instrument name the phrase?"""
+    norm = normalise(phrase)
+    return any(norm == form or norm.endswith(" " + form)
+               for form, actor in _forms() if instrument_id in actor.instruments)
+
+
+def actor_at_start(phrase: str, instrument_id: str | None = None) -> Actor | None:
+    """The actor whose form the phrase begins with ("Australian Anti-Slavery Commissioner referred
+    to in section 20B" → that office), longest form first; None when it names no known actor."""
+    norm = normalise(phrase)
+    for form, actor in _forms():
+        if actor.instruments and instrument_id not in actor.instruments:
+            continue
+        if norm == form or norm.startswith(form + " "):
+            return actor
+    return None
+
+
 @lru_cache(maxsize=65536)
-def is_agentive(phrase: str, instrument_id: str | None = None) -> bool:
+def is_agentive(phrase: str, instrument_id: str | None = None, terms: tuple = ()) -> bool:
     """Could this phrase name someone who acts (an actor), rather than a thing (a report, an order)?"""
-    if resolve(phrase, instrument_id).resolved:
+    if resolve(phrase, instrument_id, terms).resolved:
         return True
     head = first_conjunct(TRAILING_CLAUSE.sub("", normalise(phrase)))
     last = head.split()[-1] if head.split() else ""
@@ -100,12 +120,18 @@ def is_agentive(phrase: str, instrument_id: str | None = None) -> bool:
 
 
 @lru_cache(maxsize=65536)
-def resolve(phrase: str, instrument_id: str | None = None) -> ResolvedActor:
-    """Map a bearer phrase to a canonical actor: its first conjunct and head first, then the whole."""
+def resolve(phrase: str, instrument_id: str | None = None, terms: tuple = ()) -> ResolvedActor:
+    """Map a bearer phrase to a canonical actor: its first conjunct and head first, then the whole.
+    ``terms`` are the instrument's own short names for actors (ingest.obligations.defined_terms),
+    which win over the registry's general forms."""
     text = phrase.strip()
     norm = normalise(text)
     head = TRAILING_CLAUSE.sub("", norm)
     for candidate in (first_conjunct(head), head, norm):
+        for term, actor_id in terms:
+            if candidate == term or candidate.endswith(" " + term):
+                known = actor_by_id(actor_id)
+                return ResolvedActor(known.id, known.kind, text)
         for form, actor in _forms():
             if actor.instruments and instrument_id not in actor.instruments:
                 continue

@@ -32,7 +32,7 @@ DEFINITION_RES = [
     re.compile(r"^(?:For the purposes of [^,]{1,80},?\s+)?(?:each of )?the following (?:\w+ )?(?:is|are) "
                r"(?:to be considered |considered |deemed )?(?:an? |the )?[\w -]{1,60}\b|"
                r"\b(?:are|is) (?:to be )?considered (?:an? |the )?[\w -]{2,60}(?:for the purposes|:|$)", re.I),
-    re.compile(r"\bshall mean\b|\bthe following definitions? (?:shall )?apply\b|\bdefinitions? (?:are|is) agreed\b"),
+    re.compile(r"\bshall (?:not )?mean\b|\bthe following definitions? (?:shall )?apply\b|\bdefinitions? (?:are|is) agreed\b"),
     re.compile(r"^In this (?:Part|[Ss]ection|Act|Schedule|Chapter|Regulation|Directive|[Aa]rticle|paragraph|"
                r"Protocol|Convention|subsection)[^.]{0,40}[—:–-]$"),
     re.compile(r"^(?:For the purposes? of [^:]{1,120}:|[A-Z][a-z]+ (?:shall include|includes|is the status))"),
@@ -68,10 +68,12 @@ SOFT_RE = re.compile(
     r"|\bin appropriate cases\b|\bif possible\b|\bwhere applicable and appropriate\b"
     r"|\b(?:in accordance with|subject to|consistent with|within the framework of) (?:its|their) (?:domestic|national) "
     r"(?:law|laws|legal system|legal systems|legislation)\b"
+    r"|\bin accordance with (?:the (?:relevant )?provisions of )?(?:applicable )?national law\b"
+    r"|\b(?:shall|must|should)\s+(?:also\s+)?have regard to\b|\btake due account\b|\bif appropriate\b"
     r"|\bmay wish\b|\bwithin (?:its|their) means\b|\bshould\b", re.I
 )
 CUE_RE = re.compile(
-    r"\b(?:shall|must|may|should|required to|duty to|undertakes?|entitled to|power to|prohibited|obliged to|"
+    r"\b(?:shall|must|may|should|required to|duty to|undertakes?|entitled to|empowered to|power to|prohibited|obliged to|"
     r"enforceable by|agrees? to|agree that|need not|is not to|are not to|encouraged to|refrain|is conferred on|"
     r"are conferred on)\b", re.IGNORECASE
 )
@@ -82,8 +84,14 @@ NON_DEONTIC_VERBS = {
 }
 NON_DEONTIC_ADJECTIVES = {
     "irrelevant", "applicable", "authentic", "binding", "valid", "void", "admissible", "equal", "subject",
-    "liable", "without", "competent", "inadmissible", "effective_from", "open",
+    "liable", "without", "competent", "inadmissible", "effective_from", "open", "sufficient", "insufficient",
 }
+# "shall be not less than 5 %", "shall be at least five years": a binding quantity, not a status
+QUANTITY_RE = re.compile(r"\b(?:at least|not less than|no less than|not more than|no more than|at most|not shorter than|"
+                         r"not longer than)\b")
+# passives whose subject is the one who must or may act: "shall be required to", "is empowered to"
+ADDRESSEE_PASSIVES = {"require", "oblige", "entitle", "empower", "authorise", "authorize", "permit", "prohibit",
+                      "encourage", "allow", "bind", "expect", "invite", "call", "forbid"}
 CONDITION_MARKERS = {"if", "where", "when", "whenever", "unless", "provided", "subject", "until", "once", "insofar"}
 EXCEPTION_WORDS = re.compile(r"^(?:unless|except|other than|save|without prejudice|notwithstanding)\b", re.I)
 BENEFICIARY_RE = re.compile(
@@ -110,6 +118,7 @@ class Analysis:
     beneficiaries: list[str] = field(default_factory=list)
     needs_bearer: bool = False  # normative, but the bearer must come from context
     pronoun_bearer: bool = False
+    patient_subject: bool = False  # an agentless passive: bearer_text is who is acted on ("A person must not be appointed")
     context_bearer_text: str | None = None  # an actor named elsewhere in the sentence that the norm binds
     parsed: bool = True
 
@@ -158,8 +167,11 @@ def _modal_candidates(doc):
         low = tok.lower_
         if low in ("shall", "must", "should", "may") and tok.tag_ == "MD":
             verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
-            kind = PERMISSION if low == "may" else OBLIGATION
+            kind = PERMISSION if low == "may" or _grants_power(verb) else OBLIGATION
             found.append((tok, verb, kind))
+        elif low in ("empowered", "entitled") and any(c.dep_ == "auxpass" or c.lower_ in ("is", "are", "be")
+                                                     for c in tok.children):
+            found.append((tok, tok, PERMISSION))
         elif tok.lemma_ in ("require", "oblige") and any(c.dep_ == "auxpass" for c in tok.children) and \
                 any(c.dep_ == "xcomp" for c in tok.children):
             found.append((tok, next(c for c in tok.children if c.dep_ == "xcomp"), OBLIGATION))
@@ -171,8 +183,6 @@ def _modal_candidates(doc):
             found.append((tok, tok, OBLIGATION))
         elif low == "conferred" and any(c.lower_ == "power" for c in tok.subtree):
             found.append((tok, tok, PERMISSION))
-        elif low == "entitled" and any(c.lower_ in ("is", "are", "be") for c in tok.children):
-            found.append((tok, tok, PERMISSION))
         elif low in ("duty", "power") and tok.head.lemma_ == "have":
             found.append((tok, tok.head, OBLIGATION if low == "duty" else PERMISSION))
         elif low == "enforceable":
@@ -182,7 +192,19 @@ def _modal_candidates(doc):
     return found
 
 
+def _grants_power(verb) -> bool:
+    """'shall be entitled to', 'shall be empowered to', 'shall have the right / the power to': a
+    "shall" that confers a right or a power is a permission, as "has the power to" is."""
+    if verb.lower_ in ("entitled", "empowered"):
+        return True
+    return verb.lemma_ == "have" and any(c.dep_ == "dobj" and c.lemma_ in ("right", "power", "access")
+                                         for c in verb.children)
+
+
 def _is_negated(modal, verb, doc) -> bool:
+    negation = next((t for t in doc[modal.i + 1 : verb.i + 3] if t.lower_ in ("not", "never")), None)
+    if negation is not None and QUANTITY_RE.match(doc[negation.i :].text):
+        return False  # "shall be not less than 5 %": the "not" bounds a quantity
     if any(c.dep_ == "neg" for c in verb.children) or any(c.dep_ == "neg" for c in modal.children):
         return True
     nxt = doc[modal.i + 1] if modal.i + 1 < len(doc) else None
@@ -209,6 +231,17 @@ def _subject(verb, modal=None):
         return _subject(verb.head)
     if verb.dep_ in ("xcomp", "ccomp") and verb.head.i != verb.i:  # "is required to …", "undertakes to …"
         return _subject(verb.head)
+    return None
+
+
+def _fronted_noun_phrase(modal, doc):
+    """When the parser finds no subject ("A modern slavery statement must, in relation to …" parsed
+    with the noun as root), the noun phrase that fills everything before the modal stands in."""
+    if modal.i == 0:
+        return None
+    root = doc[: modal.i].root
+    if root.pos_ in ("NOUN", "PROPN") and root.left_edge.i == 0 and root.dep_ != "nsubj":
+        return root
     return None
 
 
@@ -281,14 +314,18 @@ def analyse_parsed(doc) -> Analysis:
     negated = _is_negated(modal, verb, doc)
     if negated:
         modality = PERMISSION if modal.lower_ == "need" else PROHIBITION
-    elif verb.lemma_ in ("prohibit", "refrain", "forbid") and modality == OBLIGATION:
-        modality = PROHIBITION
+    elif modality == OBLIGATION and (verb.lemma_ in ("prohibit", "refrain", "forbid") or (
+            verb.lemma_ in ("require", "oblige") and any(c.dep_ == "xcomp" and c.lemma_ == "refrain"
+                                                         for c in verb.children))):
+        modality = PROHIBITION  # "shall refrain from", "shall be required to refrain from"
     elif modality in (OBLIGATION, PERMISSION) and _restricted_to(verb, modal, doc):
         modality = PROHIBITION  # "may … only …", "shall only use …": everything else is forbidden
     analysis = Analysis(modality)
 
     subject = _subject(verb, modal)
     agent = _agent(verb)
+    if subject is None and agent is None:
+        subject = _fronted_noun_phrase(modal, doc)
     if modal.lower_ == "conferred":
         on = next((c for c in modal.children if c.lower_ == "on"), None)
         target = next((g for g in on.children if g.dep_ == "pobj"), None) if on is not None else None
@@ -316,6 +353,7 @@ def analyse_parsed(doc) -> Analysis:
         else:
             analysis.bearer_text, analysis.bearer_start = _phrase(subject, doc, before=modal.i)
             analysis.pronoun_bearer = subject.lower_ in PRONOUNS
+            analysis.patient_subject = _is_passive(verb) and verb.lemma_ not in ADDRESSEE_PASSIVES
     elif agent is not None:
         analysis.bearer_text, analysis.bearer_start = _phrase(agent, doc, cut_relative=True)
     if analysis.bearer_text is None or analysis.pronoun_bearer or _is_passive(verb):
@@ -370,19 +408,24 @@ def _restricted_to(verb, modal, doc) -> bool:
 def _non_deontic(verb, subject, modality, doc) -> bool:
     """'shall apply', 'shall be regarded as', 'shall be irrelevant', 'shall be a Union body':
     rules about the law or an institution itself, not duties of an actor."""
+    lemma = verb.lemma_.lower()
+    if lemma == "hold" and _is_passive(verb) and any(c.lemma_ in ("liable", "responsible") for c in verb.children):
+        return True  # "may be held liable": exposure to liability, not a permission
     if modality not in (OBLIGATION, PROHIBITION):
         return False
-    lemma = verb.lemma_.lower()
     actor_subject = subject is not None and subject.dep_ != "expl" and not _is_passive(verb) and (
         subject.lower_ in ("they", "he", "she") or is_agentive(_phrase(subject, doc, cut_relative=True)[0]))
     if lemma in NON_DEONTIC_VERBS and not actor_subject:
         return True
-    if lemma == "be":
+    if lemma in ("be", "remain"):
         complement = next((c for c in verb.children if c.dep_ in ("acomp", "attr", "prep")), None)
+        if QUANTITY_RE.search(doc[verb.i : verb.right_edge.i + 1].text):
+            return False
         if complement is not None and complement.lemma_.lower() in NON_DEONTIC_ADJECTIVES | {"without"}:
-            return True
-        if complement is not None and complement.dep_ == "attr" and complement.pos_ in ("NOUN", "PROPN"):
-            return True  # "The Authority shall be a Union body": a status, not a duty
+            return True  # "shall be irrelevant", "shall remain jointly liable"
+        if complement is not None and complement.dep_ == "attr" and (
+                complement.pos_ in ("NOUN", "PROPN") or complement.lower_ in ("that", "those")):
+            return True  # "The Authority shall be a Union body", "… shall be that of the Member State": a status
     if lemma == "take" and any(c.lemma_ == "effect" for c in verb.children):
         return True
     if lemma == "have" and any(c.lemma_ == "effect" for c in verb.children):

