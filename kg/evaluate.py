@@ -33,8 +33,11 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+ORIGINAL_BATCH = "original"  # gold rows without a "batch" field: the first labelled set (443 sentences)
+
+
 @dataclass
-class ObligationEval:
+class ObligationScores:
     n: int
     per_class: dict[str, tuple[float, float, float, int]]
     modality_micro_f1: float
@@ -43,10 +46,19 @@ class ObligationEval:
     strength_n: int
     bearer_accuracy: float
     bearer_n: int
+
+
+@dataclass
+class ObligationEval(ObligationScores):
     misses: list[dict] = field(default_factory=list)
+    per_instrument: dict[str, ObligationScores] = field(default_factory=dict)
+    per_batch: dict[str, ObligationScores] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items()}
+        out = {k: v for k, v in self.__dict__.items() if k not in ("per_instrument", "per_batch")}
+        out["per_instrument"] = {k: vars(v) for k, v in self.per_instrument.items()}
+        out["per_batch"] = {k: vars(v) for k, v in self.per_batch.items()}
+        return out
 
 
 def _match(gold: dict, by_instrument: dict, texts: dict) -> dict | None:
@@ -71,9 +83,42 @@ def _match(gold: dict, by_instrument: dict, texts: dict) -> dict | None:
     return best
 
 
+@dataclass
+class _Outcome:
+    gold: str  # modality
+    predicted: str
+    strength_ok: bool | None  # None: not scored
+    bearer_ok: bool | None
+
+
+def _scores(outcomes: list[_Outcome]) -> ObligationScores:
+    from ingest.obligations.deontic import MODALITIES
+
+    confusion = Counter((o.gold, o.predicted) for o in outcomes)
+    per_class, f1s = {}, []
+    for label in [m for m in MODALITIES if any(k[0] == m or k[1] == m for k in confusion)]:
+        tp = confusion[(label, label)]
+        fp = sum(v for (g, p), v in confusion.items() if p == label and g != label)
+        fn = sum(v for (g, p), v in confusion.items() if g == label and p != label)
+        p, r, f = prf(tp, fp, fn)
+        per_class[label] = (p, r, f, tp + fn)
+        f1s.append(f)
+    strength = [o.strength_ok for o in outcomes if o.strength_ok is not None]
+    bearer = [o.bearer_ok for o in outcomes if o.bearer_ok is not None]
+    return ObligationScores(
+        n=len(outcomes), per_class=per_class,
+        modality_micro_f1=sum(o.gold == o.predicted for o in outcomes) / len(outcomes) if outcomes else 0.0,
+        modality_macro_f1=sum(f1s) / len(f1s) if f1s else 0.0,
+        strength_accuracy=sum(strength) / len(strength) if strength else 0.0, strength_n=len(strength),
+        bearer_accuracy=sum(bearer) / len(bearer) if bearer else 0.0, bearer_n=len(bearer),
+    )
+
+
 def evaluate_obligations(gold_path: Path = GOLD_DIR / "obligations.jsonl") -> ObligationEval:
+    """Modality, strength and bearer against the gold sentences: over all of them, per instrument and
+    per labelling batch (so a new batch shows whether the earlier figures held)."""
     from ingest.catalogue import get_instrument
-    from ingest.obligations.deontic import MODALITIES, NORMATIVE
+    from ingest.obligations.deontic import NORMATIVE
     from ingest.obligations.extract import extract_instrument
 
     gold = read_jsonl(gold_path)
@@ -84,50 +129,39 @@ def evaluate_obligations(gold_path: Path = GOLD_DIR / "obligations.jsonl") -> Ob
         texts[iid] = parsed.text
         by_instrument[iid] = [o.as_dict() for o in extract_instrument(parsed)[0]]
 
-    confusion: Counter = Counter()
-    strength_ok = strength_n = bearer_ok = bearer_n = 0
+    outcomes: list[tuple[dict, _Outcome]] = []
     misses = []
     for g in gold:
         record = _match(g, by_instrument, texts)
         predicted = record["modality"] if record else "none"
-        confusion[(g["modality"], predicted)] += 1
         problems = []
         if predicted != g["modality"]:
             problems.append(f"modality {predicted} ≠ {g['modality']}")
+        strength_ok = bearer_ok = None
         if g["modality"] in NORMATIVE and predicted in NORMATIVE and g.get("strength"):
-            strength_n += 1
-            if record["strength"] == g["strength"]:
-                strength_ok += 1
-            else:
+            strength_ok = record["strength"] == g["strength"]
+            if not strength_ok:
                 problems.append(f"strength {record['strength']} ≠ {g['strength']}")
         if g.get("bearer") and g["modality"] in NORMATIVE:
-            bearer_n += 1
             got = record["actor"] if record else None
-            if got == g["bearer"]:
-                bearer_ok += 1
-            else:
+            bearer_ok = got == g["bearer"]
+            if not bearer_ok:
                 problems.append(f"bearer {got} ≠ {g['bearer']}")
+        outcomes.append((g, _Outcome(g["modality"], predicted, strength_ok, bearer_ok)))
         if problems:
             misses.append({"provision": g["provision"], "sentence": g["sentence"][:160], "problems": problems,
                            "actor_text": record["actor_text"] if record else None})
 
-    per_class, f1s = {}, []
-    labels = [m for m in MODALITIES if any(k[0] == m or k[1] == m for k in confusion)]
-    for label in labels:
-        tp = confusion[(label, label)]
-        fp = sum(v for (g, p), v in confusion.items() if p == label and g != label)
-        fn = sum(v for (g, p), v in confusion.items() if g == label and p != label)
-        p, r, f = prf(tp, fp, fn)
-        per_class[label] = (p, r, f, tp + fn)
-        f1s.append(f)
-    total = sum(confusion.values())
-    micro = sum(v for (g, p), v in confusion.items() if g == p) / total if total else 0.0
-    return ObligationEval(
-        n=total, per_class=per_class, modality_micro_f1=micro,
-        modality_macro_f1=sum(f1s) / len(f1s) if f1s else 0.0,
-        strength_accuracy=strength_ok / strength_n if strength_n else 0.0, strength_n=strength_n,
-        bearer_accuracy=bearer_ok / bearer_n if bearer_n else 0.0, bearer_n=bearer_n, misses=misses,
-    )
+    def grouped(key) -> dict[str, ObligationScores]:
+        groups: dict[str, list[_Outcome]] = {}
+        for g, outcome in outcomes:
+            groups.setdefault(key(g), []).append(outcome)
+        return {name: _scores(rows) for name, rows in sorted(groups.items())}
+
+    overall = _scores([o for _, o in outcomes])
+    return ObligationEval(**vars(overall), misses=misses,
+                          per_instrument=grouped(lambda g: g["provision"].split("/")[0]),
+                          per_batch=grouped(lambda g: g.get("batch", ORIGINAL_BATCH)))
 
 
 def format_obligation_eval(result: ObligationEval, show_misses: int = 40) -> str:
@@ -141,8 +175,13 @@ def format_obligation_eval(result: ObligationEval, show_misses: int = 40) -> str
         f"modality macro-F1               {result.modality_macro_f1:.3f}",
         f"strength accuracy               {result.strength_accuracy:.3f}  (n={result.strength_n}, normative both ways)",
         f"bearer accuracy                 {result.bearer_accuracy:.3f}  (n={result.bearer_n}, gold bearer named)",
-        "", f"misses ({len(result.misses)}):",
+        "", f"{'by instrument / labelling batch':42} {'n':>4} {'macro-F1':>8} {'micro-F1':>8} {'strength':>8} "
+            f"{'bearer':>7} {'(n)':>5}",
     ]
+    for name, scores in [*result.per_instrument.items(), *((f"batch: {k}", v) for k, v in result.per_batch.items())]:
+        lines.append(f"{name:42} {scores.n:>4} {scores.modality_macro_f1:>8.3f} {scores.modality_micro_f1:>8.3f} "
+                     f"{scores.strength_accuracy:>8.3f} {scores.bearer_accuracy:>7.3f} {scores.bearer_n:>5}")
+    lines += ["", f"misses ({len(result.misses)}):"]
     for miss in result.misses[:show_misses]:
         lines.append(f"  {miss['provision']}: {'; '.join(miss['problems'])} | {miss['sentence'][:100]!r}")
     if len(result.misses) > show_misses:
@@ -154,9 +193,17 @@ def _is_hit(returned: str, gold: list[str]) -> bool:
     return any(returned == g or returned.startswith(g + "/") for g in gold)
 
 
+def _rank_scores(firsts: list[int | None]) -> dict:
+    n = len(firsts)
+    return {"questions": n, "hit@1": round(sum(f == 1 for f in firsts) / n, 3) if n else 0.0,
+            "hit@5": round(sum(f is not None and f <= 5 for f in firsts) / n, 3) if n else 0.0,
+            "mrr": round(sum(1 / f for f in firsts if f) / n, 3) if n else 0.0}
+
+
 def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10, compare_stock: bool = False) -> dict:
-    """hit@1, hit@5 and MRR for dense-only, lexical-only and hybrid retrieval; with
-    ``compare_stock``, also for the stock model before its adaptation to the corpus."""
+    """hit@1, hit@5 and MRR for dense-only, lexical-only and hybrid retrieval, over all questions and,
+    under "groups", per labelling batch and per instrument of the first gold id; with ``compare_stock``,
+    also for the stock model before its adaptation to the corpus."""
     from kg.search import current_index, search
 
     questions = read_jsonl(gold_path)
@@ -167,21 +214,21 @@ def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10,
         runs += [("dense, stock model", "dense", stock), ("hybrid, stock model", "hybrid", stock)]
     table = {}
     for name, mode, searched in runs:
-        hit1 = hit5 = rr = 0.0
-        misses = []
+        firsts, misses = [], []
         for q in questions:
             hits, _ = search(q["question"], k=k, mode=mode, with_related=False, index=searched)
             ranks = [i for i, h in enumerate(hits, start=1) if _is_hit(h.provision, q["provisions"])]
             first = ranks[0] if ranks else None
-            hit1 += first == 1
-            hit5 += first is not None and first <= 5
-            rr += 1 / first if first else 0
+            firsts.append(first)
             if first is None or first > 5:
                 misses.append({"question": q["question"], "gold": q["provisions"],
                                "got": [h.provision for h in hits[:3]]})
-        n = len(questions)
-        table[name] = {"questions": n, "hit@1": round(hit1 / n, 3), "hit@5": round(hit5 / n, 3),
-                       "mrr": round(rr / n, 3), "misses": misses}
+        groups: dict[str, list[int | None]] = {}
+        for q, first in zip(questions, firsts):
+            groups.setdefault(f"batch: {q.get('batch', ORIGINAL_BATCH)}", []).append(first)
+            groups.setdefault(q["instrument"], []).append(first)
+        table[name] = {**_rank_scores(firsts), "misses": misses,
+                       "groups": {g: _rank_scores(v) for g, v in sorted(groups.items())}}
     return table
 
 
@@ -191,6 +238,9 @@ def format_search_eval(table: dict) -> str:
              f"{'mode':20} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}"]
     for mode, row in table.items():
         lines.append(f"{mode:20} {row['hit@1']:>6.3f} {row['hit@5']:>6.3f} {row['mrr']:>6.3f}")
+    lines += ["", f"{'hybrid, by batch and instrument':42} {'n':>4} {'hit@1':>6} {'hit@5':>6} {'MRR':>6}"]
+    for group, row in table["hybrid"]["groups"].items():
+        lines.append(f"{group:42} {row['questions']:>4} {row['hit@1']:>6.3f} {row['hit@5']:>6.3f} {row['mrr']:>6.3f}")
     lines += ["", "hybrid misses (not in the top 5):"]
     for miss in table["hybrid"]["misses"]:
         lines.append(f"  {miss['question'][:90]!r} gold={miss['gold']} got={miss['got']}")
@@ -225,6 +275,7 @@ class ThemeEval:
     tuned_params: dict  # the best parameters on the whole gold set (in-sample)
     tuned_micro_f1: float
     errors: list[dict] = field(default_factory=list)
+    per_batch: dict = field(default_factory=dict)  # labelling batch → n, micro-F1, macro-F1 (cross-validated)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
@@ -296,6 +347,11 @@ def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FO
         probs = themes.probabilities(models, scores, [index[i] for i in held], parts)
         predicted[held] = probs >= themes.MODEL_THRESHOLD
     per_theme, micro, macro = _theme_metrics(gold, predicted, codes)
+    per_batch = {}
+    for batch in sorted({g.get("batch", ORIGINAL_BATCH) for g in gold_rows}):
+        mask = np.array([g.get("batch", ORIGINAL_BATCH) == batch for g in gold_rows])
+        _, batch_micro, batch_macro = _theme_metrics(gold[mask], predicted[mask], codes)
+        per_batch[batch] = {"n": int(mask.sum()), "micro_f1": batch_micro, "macro_f1": batch_macro}
     errors = [{"provision": g["provision"], "gold": sorted(g["themes"]),
                "predicted": [codes[t] for t in np.flatnonzero(p)]}
               for g, gs, p in zip(gold_rows, gold, predicted) if (gs != p).any()]
@@ -314,7 +370,8 @@ def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FO
         n=len(gold_rows), excluded_examples=len(excluded), missing=missing,
         params={"C": themes.MODEL_C, "threshold": themes.MODEL_THRESHOLD},
         per_theme=per_theme, micro_f1=micro, macro_f1=macro, cv_micro_f1=cv_micro, cv_macro_f1=cv_macro,
-        cv_per_theme=cv_per_theme, cv_params=cv_params, tuned_params={}, tuned_micro_f1=0.0, errors=errors)
+        cv_per_theme=cv_per_theme, cv_params=cv_params, tuned_params={}, tuned_micro_f1=0.0, errors=errors,
+        per_batch=per_batch)
 
 
 def format_theme_eval(result: ThemeEval, show_errors: int = 30) -> str:
@@ -330,7 +387,12 @@ def format_theme_eval(result: ThemeEval, show_errors: int = 30) -> str:
     lines += ["",
               f"micro-F1  {result.micro_f1:.3f}   (threshold-rule baseline, cross-validated: {result.cv_micro_f1:.3f})",
               f"macro-F1  {result.macro_f1:.3f}   (threshold-rule baseline, cross-validated: {result.cv_macro_f1:.3f})",
-              "", f"provisions with a difference ({len(result.errors)}):"]
+              ""]
+    for batch, row in result.per_batch.items():
+        lines.append(f"batch {batch:24} n={row['n']:>4}  micro-F1 {row['micro_f1']:.3f}  macro-F1 {row['macro_f1']:.3f}")
+    if result.missing:
+        lines.append("not in the corpus: " + ", ".join(result.missing))
+    lines += ["", f"provisions with a difference ({len(result.errors)}):"]
     for e in result.errors[:show_errors]:
         lines.append(f"  {e['provision']}: gold {e['gold']} predicted {e['predicted']}")
     if len(result.errors) > show_errors:

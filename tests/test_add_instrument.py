@@ -33,6 +33,41 @@ def test_add_detects_the_layout_and_the_build_includes_it(scratch_data, tmp_path
     assert {f"my-aml-directive/art{n}" for n in range(1, 17)} <= ids
 
 
+def test_the_csddd_text_from_eur_lex_is_accepted_with_its_recitals_and_annex(tmp_path):
+    # regression: recitals were recognised only after a citations block, which this text lacks, and the
+    # refusal named the heading line "Article 2" instead of the unplaced recitals
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    result = add(sources, SOURCES / "eu-csddd-2024" / "text.txt", "--id", "csddd-copy", "--title",
+                 "Directive (EU) 2024/1760 on corporate sustainability due diligence", "--short-title", "CSDDD",
+                 "--jurisdiction", "EU", "--url", "https://eur-lex.europa.eu/eli/dir/2024/1760/oj")
+    assert result.returncode == 0, result.stderr
+    assert "layout eu-act" in result.stdout and "517 provisions" in result.stdout
+
+
+def test_the_complete_australian_act_is_detected_as_australian(tmp_path):
+    # regression: the compiled Act was detected as a UK act, and the Australian layout fitted only extracts
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    result = add(sources, SOURCES / "au-msa-2018" / "text.txt", "--id", "au-copy", "--title",
+                 "Modern Slavery Act 2018", "--jurisdiction", "AU")
+    assert result.returncode == 0, result.stderr
+    assert "layout au-act" in result.stdout
+
+
+def test_a_refusal_names_the_largest_part_left_unplaced(tmp_path):
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    law = tmp_path / "recitals-after-enacting-words.txt"
+    recitals = "\n\n".join(f"({n}) A recital that explains the law in many words, number {n}." for n in range(1, 40))
+    law.write_text(f"HAVE ADOPTED THIS REGULATION:\n\n{recitals}\n\nArticle 1\n\nScope\n\n1. A rule.\n",
+                   encoding="utf-8")
+    result = add(sources, law, "--id", "odd", "--title", "Regulation X", "--jurisdiction", "EU", "--layout", "eu-act")
+    assert result.returncode == 2
+    assert f"{law}:1:" in result.stderr and "lines 1–79" in result.stderr
+    assert "'HAVE ADOPTED THIS REGULATION:'" in result.stderr and "Article 1" not in result.stderr
+
+
 def test_add_with_explicit_treaty_layout(scratch_data, tmp_path):
     _, sources = scratch_data
     law = tmp_path / "convention.txt"

@@ -133,6 +133,8 @@ class Footnote:
     body_offset: int
 
 
+INDENT_RE = re.compile(r"^[—–] ")
+SUBPARAGRAPH_OF_ITEM_RE = re.compile(r"^[a-z][^.;:]*?\b(?:shall|must|may)\b")
 LEVEL_PREFIX = "level"  # label-stack kind of a Level token: "level0" (annex part), "level1" (its section)
 
 DEFINITION_HEAD_RE = re.compile(
@@ -166,6 +168,7 @@ class Engine:
         self.absorb_owner: Node | None = None
         self.ended = False
         self.sequence = 0
+        self.previous_text = ""  # the content line before the one being read
         self.footnotes: list[FootnoteText] = []
         self.structure_lines: set[int] = set()
 
@@ -364,6 +367,15 @@ class Engine:
         if self.absorb_owner is not None:
             self._extend(line)
             return
+        if INDENT_RE.match(line.text) or (SUBPARAGRAPH_OF_ITEM_RE.match(line.text)
+                                          and self.previous_text.endswith((";", "."))):
+            # an EU indent ("— …") stays inside the point that holds it, and so does a lower-case clause
+            # of its own after an item that closed ("(a) national rules …; / the limitation period … shall
+            # be at least five years"); after an item ending "," ("and must do so …") or without a verb of
+            # its own ("interpreted in line with …", "to be tabled in each House …") the line is the
+            # closing words of the list, and belongs to the paragraph (below)
+            self._extend(line)
+            return
         keep = self._open_levels() + 1  # text after a list belongs to its paragraph (or level)
         if self.layout.run_in_definitions and DEFINITION_HEAD_RE.match(line.text):
             self.labels = self.labels[:keep]
@@ -425,6 +437,8 @@ class Engine:
                 self._dispatch(tok, line)
             except _Ignore:
                 continue
+            finally:
+                self.previous_text = line.text
         self._check_complete(content)
         for node in self.nodes:
             if node.start < 0:  # a heading with no body (e.g. a schedule whose list is missing)
