@@ -24,6 +24,7 @@ test: graph
 
 bench: graph
 	$(PY) bench/build_bench.py
+	$(PY) bench/add_instrument_bench.py
 	$(PY) bench/extraction_bench.py
 	$(PY) bench/search_bench.py
 	$(PY) bench/gaps_bench.py

@@ -29,7 +29,8 @@ from kg.rdf_obligations import obligation_quads
 from kg.rdf_references import cross_reference_quads
 from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
 from kg.rdf_themes import theme_quads
-from kg.encoder import adapted_encoder
+from kg.encoder import encoder_for_build
+from kg.embeddings import counting as counting_embeddings
 from kg.search import index_points, index_units, write_index
 from kg import themes
 from kg.coherence import coverage_rows, write_coverage
@@ -61,6 +62,10 @@ class BuildReport:
     instruments: list[InstrumentReport]
     path: Path | None = None
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    # the search encoder (kg.encoder.EncoderChoice.as_dict) and the texts embedded or read from the
+    # embedding cache, for search and for themes: {"search": {"embedded": n, "cached": m}, …}
+    encoder: dict = field(default_factory=dict)
+    embedded: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return {
@@ -70,14 +75,13 @@ class BuildReport:
             "triples": self.triples,
             "instruments": [vars(r) for r in self.instruments],
             "stages": {k: round(v, 2) for k, v in self.stages.items()},
+            "embedded": self.embedded,
         }
 
 
-def _shipped_units(sources_dir: Path, units: list) -> list:
-    """The search units of the shipped corpus, which the search encoder is adapted to (kg.encoder)."""
-    if sources_dir.resolve() == SOURCES_DIR.resolve():
-        return units
-    return index_units([(instrument, instrument.parse()) for instrument in list_instruments(SOURCES_DIR)])
+def _embedding_counts(counts: dict) -> dict:
+    """{"embedded": n, "cached": m} summed over the cache files of kg.embeddings.counting."""
+    return {k: sum(c[k] for c in counts.values()) for k in ("embedded", "cached")}
 
 
 def fingerprint(sources_dir: Path) -> str:
@@ -131,20 +135,26 @@ def _now() -> str:
 
 
 def build(
-    *, sources_dir: Path = SOURCES_DIR, force: bool = False, progress: Progress | None = None
+    *, sources_dir: Path = SOURCES_DIR, force: bool = False, readapt: bool = False, progress: Progress | None = None
 ) -> BuildReport:
+    """``readapt``: use the search encoder adapted to exactly this corpus, never one reused from an
+    earlier corpus (kg.encoder); a build that reused one is then not skipped."""
     progress = progress or (lambda stage, done, total: None)
     t0 = time.perf_counter()
     stores.remove_partial_builds()
     print_ = fingerprint(sources_dir)
     current = stores.current_build()
-    if current is not None and current.manifest.exists() and not force:
-        manifest = stores.read_manifest(current)
-        if manifest.get("fingerprint") == print_ and manifest.get("store", "embedded") == store_target():
+    current_manifest = stores.read_manifest(current) if current is not None and current.manifest.exists() else {}
+    if current_manifest and not force:
+        manifest = current_manifest
+        reused = manifest.get("search", {}).get("adaptation", {}).get("status") == "reused"
+        if (manifest.get("fingerprint") == print_ and manifest.get("store", "embedded") == store_target()
+                and not (readapt and reused)):
             return BuildReport(
                 build_id=manifest["build_id"], skipped=True, seconds=time.perf_counter() - t0,
                 triples=manifest["triples"],
                 instruments=[InstrumentReport(**r) for r in manifest["instruments"]], path=current.root,
+                encoder=manifest.get("search", {}).get("adaptation", {}),
             )
 
     started = _now()
@@ -193,9 +203,10 @@ def build(
     units = index_units(parsed_all)
     obligations = [o for records, _ in extracted.values() for o in records]
     progress("classify themes", 0, 1)
-    theme_corpus = themes.corpus(parsed_all, units, obligations,
-                                 progress=lambda done, total: progress("classify themes (embed)", done, total))
-    classification = themes.classify(theme_corpus, obligations)
+    with counting_embeddings() as theme_counts:
+        theme_corpus = themes.corpus(parsed_all, units, obligations,
+                                     progress=lambda done, total: progress("classify themes (embed)", done, total))
+        classification = themes.classify(theme_corpus, obligations)
     quads.extend(theme_quads(classification))
     progress("classify themes", 1, 1)
     lap("classify themes")
@@ -218,17 +229,23 @@ def build(
     progress("write store", 1, 1)
     lap("write store and dumps")
     progress("adapt search encoder", 0, 1)
-    encoder = adapted_encoder(_shipped_units(sources_dir, units),
-                              progress=lambda done, total: progress("adapt search encoder", done, total))
-    progress("adapt search encoder", 1, 1)
+    choice = encoder_for_build(units, progress=lambda done, total: progress("adapt search encoder", done, total),
+                               readapt=readapt, current=current_manifest.get("search", {}).get("encoder"))
+    encoder = choice.key
+    progress(f"adapt search encoder: {choice.status}"
+             + (f" ({choice.unseen_share:.1%} new)" if choice.status == "reused" else ""), 1, 1)
     lap("adapt search encoder")
-    write_index(units, partial.root / "search", points=index_points(parsed_all), encoder=encoder, progress=progress)
+    with counting_embeddings() as search_counts:
+        write_index(units, partial.root / "search", points=index_points(parsed_all), encoder=encoder,
+                    progress=progress)
     themes.write_outputs(classification, partial.root / "themes")
     write_coverage(coverage_rows(classification, obligations), partial.root / "themes")
     lap("search index (embeddings)")
 
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,
-                         triples=len(quads), instruments=reports, stages=stages)
+                         triples=len(quads), instruments=reports, stages=stages, encoder=choice.as_dict(),
+                         embedded={"search": {**_embedding_counts(search_counts), "by_cache": search_counts},
+                                   "themes": {**_embedding_counts(theme_counts), "by_cache": theme_counts}})
     manifest = {**report.as_dict(), "fingerprint": print_, "started": started, "ended": _now(),
                 "store": loaded_into,
                 "coordination": {"memberships": len(coordination.memberships),
@@ -236,7 +253,7 @@ def build(
                 "themes": {"classifier": themes.CLASSIFIER_VERSION,
                            "provision_assignments": sum(map(len, classification.provisions.values())),
                            "obligation_assignments": sum(map(len, classification.obligations.values()))},
-                "search": {"encoder": encoder},
+                "search": {"encoder": encoder, "adaptation": choice.as_dict()},
                 "pipeline_version": PIPELINE_VERSION}
     partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     report.path = stores.publish(partial).root

@@ -38,10 +38,10 @@ def _progress_bar():
 def cmd_build(args) -> int:
     from kg.build import build
 
-    report = build(force=args.force, progress=None if args.quiet else _progress_bar(),
+    report = build(force=args.force, readapt=args.readapt, progress=None if args.quiet else _progress_bar(),
                    **({"sources_dir": Path(args.sources)} if args.sources else {}))
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2))
+        print(json.dumps({**report.as_dict(), "search_encoder": report.encoder}, indent=2))
         return 0
     if report.skipped:
         print(f"Graph is up to date (build {report.build_id}); nothing changed. Use --force to rebuild.")
@@ -60,7 +60,23 @@ def cmd_build(args) -> int:
     total_obligations = sum(r.obligations for r in report.instruments)
     print(f"{'total':40} {total:>10} {'':>9} {total_obligations:>11} {report.triples:>8}")
     print(f"{'Checked' if report.skipped else 'Built'} in {report.seconds:.1f} s → {report.path}")
+    print(_encoder_summary(report))
     return 0
+
+
+def _encoder_summary(report) -> str:
+    """Which search encoder the build used, and what it embedded (kg.encoder's reuse policy)."""
+    from kg.encoder import EncoderChoice
+
+    lines = []
+    if report.encoder:
+        fields = {k: v for k, v in report.encoder.items() if k != "unseen_share"}
+        lines.append(f"Search encoder: {EncoderChoice(**fields).describe()}.")
+    if report.embedded:
+        search, themes = report.embedded["search"], report.embedded["themes"]
+        lines.append(f"Embedded {search['embedded']:,} texts for search ({search['cached']:,} from cache) and "
+                     f"{themes['embedded']:,} for themes ({themes['cached']:,} from cache).")
+    return "\n".join(lines)
 
 
 def cmd_provisions(args) -> int:
@@ -412,6 +428,57 @@ def cmd_app(args) -> int:
     return streamlit_cli.main()
 
 
+def cmd_references(args) -> int:
+    from kg import read
+    from kg.coherence import UnknownProvisionError
+
+    if args.provision:
+        if read.provision(args.provision) is None:
+            raise UnknownProvisionError(f"no provision '{args.provision}' in the graph")
+        found = read.provision_references(args.provision)
+        if args.json:
+            print(json.dumps(found, indent=2, ensure_ascii=False))
+            return 0
+        for direction, label in (("cites", "cites"), ("cited_by", "cited by")):
+            print(f"{args.provision} {label}:" if found[direction] else f"{args.provision} {label}: nothing in the corpus")
+            for r in found[direction]:
+                print(f"  {r['id']:45} {r['citation']}\n      “{r['citing_text']}”")
+        return 0
+    rows = read.cross_references(args.instrument)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(f"{r['citing']:45} → {r['cited']:45} “{r['citing_text'][:90]}”")
+    print(f"{len(rows)} reference(s) between instruments", file=sys.stderr)
+    return 0
+
+
+def cmd_financial_reach(args) -> int:
+    from kg import read
+    from kg.financial_reach import financial_reach
+
+    read.instrument(args.instrument)  # a clear error for an unknown id
+    reach = financial_reach(args.instrument)
+    if args.json:
+        print(json.dumps(reach, indent=2, ensure_ascii=False))
+        return 0
+    if not reach["items"]:
+        print(f"{args.instrument}: no provision names a financial undertaking or financial services.")
+        return 0
+    for item in reach["items"]:
+        print(f"[{item['role']}] {item['citation']}\n    “{item['sentence'][:300]}”")
+        for recital in item["explained_by"]:
+            print(f"    explained by {recital['citation']}: “{recital['sentence'][:200]}”")
+    norms = reach["company_norms"]
+    if norms:
+        articles = ", ".join(f"{a['citation']} ({a['norms']})" for a in norms["articles"])
+        print(f"\nBinding norms on companies, which include the financial undertakings defined above: "
+              f"{norms['count']} — {articles}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m kg", description="Policy Coherence Graph")
     p.add_argument("--endpoint", help="SPARQL 1.1 query URL of a remote store to build into and read from "
@@ -446,6 +513,9 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="parse the sources and build the graph (atomic)")
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
+    b.add_argument("--readapt", action="store_true",
+                   help="adapt the search encoder to exactly this corpus instead of reusing one adapted "
+                        "to an earlier corpus (kg/encoder.py)")
     b.add_argument("--sources", help="sources folder (default: ingest/sources)")
     b.add_argument("--json", action="store_true", help="print the build report as JSON")
     b.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -471,6 +541,17 @@ def parser() -> argparse.ArgumentParser:
                     help="include definitions, purposes and offences (default: obligations, prohibitions, permissions)")
     ob.add_argument("--json", action="store_true")
     ob.set_defaults(func=cmd_obligations)
+
+    rf = sub.add_parser("references", help="references between instruments: what a provision cites, what cites it")
+    rf.add_argument("--instrument", help="only references made by this instrument")
+    rf.add_argument("--provision", help="one provision: what it cites and what cites it (or a part of it)")
+    rf.add_argument("--json", action="store_true")
+    rf.set_defaults(func=cmd_references)
+
+    fr = sub.add_parser("financial-reach", help="what an instrument asks of the financial sector and what it leaves out")
+    fr.add_argument("--instrument", required=True, help="instrument id, e.g. eu-csddd-2024")
+    fr.add_argument("--json", action="store_true")
+    fr.set_defaults(func=cmd_financial_reach)
 
     se = sub.add_parser("search", help="ask in plain words: provisions that answer, best first, cited")
     se.add_argument("query", nargs="?", help="the question (or a citation such as 'Article 9(5) Palermo')")

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -133,6 +134,21 @@ def question_model(encoder: str | None = None):
     return QuestionEncoder(model_folder(encoder), MAX_TOKENS)
 
 
+_tallies: list[dict] = []
+
+
+@contextmanager
+def counting():
+    """Inside the block, count per cache file the distinct texts :func:`embed_texts` embedded and
+    those it read from the cache: ``{"vectors": {"embedded": 12, "cached": 3900}, …}``."""
+    counts: dict[str, dict[str, int]] = {}
+    _tallies.append(counts)
+    try:
+        yield counts
+    finally:
+        _tallies.remove(counts)
+
+
 @lru_cache(maxsize=64)
 def embed_query(text: str, encoder: str | None = None) -> np.ndarray:
     """One question's vector."""
@@ -158,6 +174,10 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
         with np.load(store_path) as data:
             cached = {k: data[k] for k in data.files}
     missing = list({k: i for i, k in enumerate(keys) if k not in cached}.values())  # each text once
+    for counts in _tallies:
+        entry = counts.setdefault(cache, {"embedded": 0, "cached": 0})
+        entry["embedded"] += len(missing)
+        entry["cached"] += len(set(keys)) - len(missing)
     if missing:
         encoding_model = model(encoder)
         token_ids = encoding_model.tokenize([texts[i] for i in missing], max_tokens)

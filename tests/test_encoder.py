@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from kg.encoder import EncoderError, encoder_dir, require_encoder, training_pairs
+from kg.encoder import REUSE_UNSEEN_SHARE, EncoderError, encoder_dir, require_encoder, training_pairs
 from kg.evaluate import GOLD_DIR, read_jsonl
 
 
@@ -44,6 +44,15 @@ def test_the_build_names_its_adapted_encoder(built_graph):
     key = manifest["search"]["encoder"]
     adaptation = json.loads((require_encoder(key) / "adaptation.json").read_text(encoding="utf-8"))
     assert adaptation["steps"] > 0 and adaptation["last_loss"] < adaptation["first_loss"]
+    # it records what it was trained on, which the build compared with the corpus it built
+    trained = adaptation["trained_on"]
+    assert len(trained["pair_digests"]) == trained["pairs"] == sum(trained["by_instrument"].values())
+    assert all(len(d) == 16 for d in trained["pair_digests"])
+    choice = manifest["search"]["adaptation"]
+    assert choice["key"] == key and choice["status"] in ("trained", "cached", "reused")
+    assert choice["unseen_share"] <= REUSE_UNSEEN_SHARE
+    if choice["status"] != "reused":
+        assert choice["pairs"] == trained["pairs"] and choice["unseen"] == 0
     index = json.loads((built_graph.root / "search" / "index.json").read_text(encoding="utf-8"))
     assert index["encoder"] == key
 
