@@ -10,7 +10,7 @@ from kg import store as stores
 from kg.caching import loaded_once
 from kg.config import sparql_endpoint
 from ingest.obligations.deontic import NORMATIVE
-from kg.sparql import select_named
+from kg.sparql import library_query, select, select_named
 
 
 @loaded_once(maxsize=4)
@@ -147,3 +147,46 @@ def not_extracted() -> dict[str, str]:
     """Instruments whose obligations were not extracted, with the reason."""
     rows = select_named(store(), "not_extracted")
     return {r["id"]: r["note"] for r in rows}
+
+
+def provision_references(provision_id: str, include_parts: bool = False) -> dict[str, list[dict]]:
+    """{"cites": […], "cited_by": […]}: references between this provision (or the provisions inside
+    it, for "cited by") and other instruments, each with the other side and the citing words.
+
+    With ``include_parts`` the provisions inside it count for "cites" too (an article view shows
+    its points' words, so it shows what they cite), and each row also names our side: ``own`` and
+    ``own_citation`` (the citing provision for "cites", the cited one for "cited by")."""
+    name = "provision_references_within" if include_parts else "provision_references"
+    rows = select_named(store(), name, provision=provision_id)
+    out: dict[str, list[dict]] = {"cites": [], "cited_by": []}
+    for r in rows:
+        row = {"id": r["otherId"], "citation": r["otherCitation"], "instrument": r["otherInstrument"],
+               "cited_label": r["citedLabel"], "citing_text": r["citingText"]}
+        if include_parts:
+            row.update(own=r["ownId"], own_citation=r["ownCitation"])
+        out["cites" if r["direction"] == "cites" else "cited_by"].append(row)
+    return out
+
+
+def cross_references(instrument_id: str | None = None) -> list[dict]:
+    """Every reference between instruments (of one citing instrument, if given), with its evidence."""
+    if instrument_id:
+        instrument(instrument_id)
+    # filtered here, not bound: Oxigraph binds only projected variables, and the library query
+    # projects the citing provision, not its instrument (the provision id starts with it)
+    return [{"citing": r["citingId"], "citing_citation": r["citingCitation"], "cited": r["citedId"],
+             "cited_citation": r["citedCitation"], "cited_instrument": r["citedInstrument"],
+             "cited_label": r["citedLabel"], "citing_text": r["citingText"]}
+            for r in select(store(), library_query("cross_instrument_references"))
+            if not instrument_id or r["citingId"].split("/")[0] == instrument_id]
+
+
+def footnotes(provision_id: str, include_parts: bool = False) -> list[dict]:
+    """The source's footnotes marked in this provision's own words ({"marker", "text"}); with
+    ``include_parts``, also those marked in the provisions inside it, each footnote once."""
+    if not include_parts:
+        return select_named(store(), "provision_footnotes", provision=provision_id)
+    unique: dict[str, dict] = {}  # a footnote marked in two points is listed once
+    for r in select_named(store(), "provision_footnotes_within", provision=provision_id):
+        unique.setdefault(r["marker"], {"marker": r["marker"], "text": r["text"]})
+    return list(unique.values())

@@ -2,6 +2,12 @@
 the Gap", each with the evidence the graph holds for or against it. Every item says why it counts
 and links to its provision or to its source and quote; a recommendation with nothing in the graph
 says so. There is no score: only the items, and how many there are of each kind.
+
+What business-conduct law asks of the financial sector (kg.financial_reach) counts too, for the
+instruments that bring financial undertakings in among the companies they bind: under business
+conduct, the definitions that bring them in are for, and what leaves them out, narrows what
+applies to them or postpones it to a review is against; under finance and human-rights coherence,
+a role for financial supervisors is for.
 """
 
 from __future__ import annotations
@@ -14,6 +20,14 @@ MAX_ITEMS = 8  # per kind of evidence; the rest are counted ("and N more")
 NO_EVIDENCE = "no evidence in the graph"
 MARKET_KINDS = ("business", "financial_institution")
 FINANCIAL_AUTHORITY_KINDS = ("financial_regulator", "fiu", "central_bank", "finance_ministry")
+# what each role of kg.financial_reach says about the recommendations: (stance, why)
+REACH_EVIDENCE = {
+    "scope": ("for", "brings financial undertakings into {name}'s scope"),
+    "limit": ("against", "leaves financial undertakings out of {name}, or narrows what applies to them"),
+    "review": ("against", "leaves financial services to a later review or proposal under {name}, not a duty now"),
+    "supervision": ("for", "gives financial supervision a role under {name}"),
+}
+REACH_MORE = "see Who must do what › The financial sector in this instrument"
 
 RECOMMENDATIONS = [
     ("survivor-informed-prevention", "Survivor-informed prevention",
@@ -71,12 +85,34 @@ def provision_link(provision_id: str) -> str:
     return f"/browse?provision={quote(provision_id, safe='')}"
 
 
-def _capped(items: list[Evidence], what: str) -> list[Evidence]:
+def _capped(items: list[Evidence], what: str, where: str = "see the coverage matrix") -> list[Evidence]:
     if len(items) <= MAX_ITEMS:
         return items
     rest = len(items) - MAX_ITEMS
     return items[:MAX_ITEMS] + [Evidence(items[0].stance, "more", f"and {rest} more {what}",
-                                         f"{rest} further items of the same kind; see the coverage matrix")]
+                                         f"{rest} further items of the same kind; {where}")]
+
+
+def _reach_items(reaches: dict[str, dict], names: dict[str, str], role: str) -> list[Evidence]:
+    """Evidence from what each instrument asks of the financial sector (kg.financial_reach): the
+    provisions of one role, each with its sentence and the recitals that explain it, capped per
+    instrument."""
+    stance, why = REACH_EVIDENCE[role]
+    out = []
+    for iid, reach in reaches.items():
+        name = names.get(iid, iid)
+        norms = reach.get("company_norms") or {}
+        items = []
+        for item in (i for i in reach["items"] if i["role"] == role):
+            reason = why.format(name=name)
+            if role == "scope" and norms.get("count"):
+                reason += (f" as companies, so its {norms['count']} binding norms on companies bind them too")
+            for recital in item["explained_by"][:1]:  # the recital says in words what the article does
+                reason += f"; {recital['citation']} explains: “{recital['sentence']}”"
+            items.append(Evidence(stance, "provision", item["citation"], reason, provision_link(item["provision"]),
+                                  item["sentence"]))
+        out += _capped(items, f"{role} provisions of {name} on the financial sector", REACH_MORE)
+    return out
 
 
 def _theme_items(cells: dict, applying: list[str], theme: str, why: str, citations: dict) -> list[Evidence]:
@@ -95,6 +131,7 @@ def scorecard(code: str) -> dict:
     """The four recommendations with their evidence for jurisdiction ``code`` (e.g. GB, AU, CA)."""
     from ingest.coordination import shipped_partnerships
     from kg import coherence, read
+    from kg.financial_reach import financial_reach
     from kg.gaps import analyse
     from kg.imports import all_memberships
     from kg.themes import theme_labels
@@ -110,6 +147,11 @@ def scorecard(code: str) -> dict:
     bodies = analyse(memberships, shipped_partnerships(), jurisdiction=code)
     norms = [o for o in read.obligations(normative_only=True) if o["instrument"] in applying]
     law = ", ".join(applying) or "no instrument of this jurisdiction in the graph"
+    # what business-conduct law asks of the financial sector: the instruments that bring financial
+    # undertakings in among the companies they bind (in an AML act they are the addressees themselves,
+    # and its exemptions and supervisors say nothing about value chains or human-rights agencies)
+    reaches = {iid: reach for iid in applying if (reach := financial_reach(iid))["company_norms"] is not None}
+    names = {r["id"]: r["shortTitle"] for r in read.instruments()}
 
     # 1. survivor-informed prevention
     r1 = Recommendation(*RECOMMENDATIONS[0])
@@ -144,6 +186,9 @@ def scorecard(code: str) -> dict:
     remedy = _theme_items(cells, applying, "remedy-compensation",
                           f"classified under '{labels['remedy-compensation']}'", citations)
     r2.evidence += _capped(remedy, "remedy provisions")
+    # financial undertakings bound as companies are for it; what leaves them out, or waits for a review, against
+    for role in ("scope", "limit", "review"):
+        r2.evidence += _reach_items(reaches, names, role)
     if not market:
         r2.evidence.append(_none(f"no obligation or prohibition on businesses or financial institutions was "
                                  f"extracted from {law}"))
@@ -167,6 +212,7 @@ def scorecard(code: str) -> dict:
                                      f"{o['modality']} on a financial authority ({o['actor_kind'].replace('_', ' ')})",
                                      provision_link(o["provision"]), o["sentence"]) for o in financial_norms],
                            "norms on financial authorities")
+    r3.evidence += _reach_items(reaches, names, "supervision")
 
     # 4. partnerships with the financial sector
     r4 = Recommendation(*RECOMMENDATIONS[3])

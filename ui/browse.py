@@ -14,6 +14,14 @@ TEXT_STYLE = (
     "white-space: pre-wrap; font-family: Georgia, serif; font-size: 1.02rem; line-height: 1.55; "
     "border-left: 4px solid #1f5f8b; padding: 0.4rem 0 0.4rem 1rem; margin: 0.5rem 0 1rem 0;"
 )
+FOOTNOTE_STYLE = "font-size: 0.85rem; color: #444; margin: -0.4rem 0 1rem 1.25rem; line-height: 1.4;"
+REFERENCE_STYLE = """<style>
+ul.xref {margin: 0.1rem 0 0.8rem 0; padding-left: 1.2rem}
+ul.xref li {margin-bottom: 0.45rem}
+ul.xref .citing-words {color: #444; font-style: italic}
+ul.xref .other-instrument {color: #666; font-size: 0.9rem}
+</style>"""
+MAX_REFERENCES = 25  # an article of the AMLA Regulation cites the AMLR dozens of times
 
 
 def select_provision(provision_id: str) -> None:
@@ -72,7 +80,62 @@ def breadcrumb(nodes_by_id: dict, provision_id: str) -> list[dict]:
     return list(reversed(chain))
 
 
-def provision_view(build: str, provision_id: str, nodes_by_id: dict) -> None:
+def footnotes_block(notes: list[dict]) -> None:
+    """The source's footnotes under the text, as printed: '[31] Directive 2011/61/EU …'."""
+    if not notes:
+        return
+    lines = "".join(f"<div>[{common.escape(n['marker'])}] {common.escape(n['text'])}</div>" for n in notes)
+    st.markdown(f"<div class='footnotes' style='{FOOTNOTE_STYLE}'><b>Footnotes</b>{lines}</div>",
+                unsafe_allow_html=True)
+
+
+def instrument_name(instrument_id: str, instruments_by_id: dict) -> str:
+    row = instruments_by_id.get(instrument_id)
+    return f"{row['shortTitle']} ({row['jurisdiction']})" if row else instrument_id
+
+
+def reference_item(ref: dict, provision_id: str, short_title: str, side: str, instruments_by_id: dict) -> str:
+    """One reference: the other side's citation as a link, its instrument, and the citing words.
+    In an article view a row may belong to one of its points; ``side`` says how ('in', 'cites')."""
+    link = f"<a href='{common.resource_link(ref['id'])}' target='_self'>{common.escape(ref['citation'])}</a>"
+    ours = ""
+    if ref.get("own") and ref["own"] != provision_id:
+        ours = f" <small>({side} {common.escape(ref['own_citation'].replace(' ' + short_title, ''))})</small>"
+    instrument = common.escape(instrument_name(ref["instrument"], instruments_by_id))
+    return (f"<li>{link} <span class='other-instrument'>· {instrument}</span>{ours}<br>"
+            f"<span class='citing-words'>“{common.escape(ref['citing_text'])}”</span></li>")
+
+
+def references_section(title: str, refs: list[dict], when_none: str, provision_id: str, short_title: str,
+                       side: str, instruments_by_id: dict) -> None:
+    st.markdown(f"**{title}**")
+    if not refs:
+        st.caption(when_none)
+        return
+    items = "".join(reference_item(r, provision_id, short_title, side, instruments_by_id)
+                    for r in refs[:MAX_REFERENCES])
+    st.markdown(f"{REFERENCE_STYLE}<ul class='xref'>{items}</ul>", unsafe_allow_html=True)
+    if len(refs) > MAX_REFERENCES:
+        st.caption(f"… and {len(refs) - MAX_REFERENCES} more: the Coherence page lists them all under "
+                   "“References between instruments”.")
+
+
+def references_view(build: str, row: dict, instruments_by_id: dict) -> None:
+    """Explicit references to and from other instruments of the corpus, with the citing words as
+    evidence; an article's list includes its paragraphs' and points' references."""
+    found = common.references(build, row["id"])
+    has_parts = bool(row["children"])
+    references_section("Cites in other instruments", found["cites"],
+                       "None: neither this provision nor its parts cite another instrument of the corpus."
+                       if has_parts else "None: this provision cites no other instrument of the corpus.",
+                       row["id"], row["shortTitle"], "in", instruments_by_id)
+    references_section("Cited by other instruments", found["cited_by"],
+                       "None: no provision of another instrument in the corpus cites this provision"
+                       + (" or its parts." if has_parts else "."),
+                       row["id"], row["shortTitle"], "cites", instruments_by_id)
+
+
+def provision_view(build: str, provision_id: str, nodes_by_id: dict, instruments_by_id: dict) -> None:
     row = common.provision(build, provision_id)
     if row is None:
         st.error(f"No provision '{provision_id}' in the graph. Check the link, or pick one from the contents.")
@@ -90,8 +153,10 @@ def provision_view(build: str, provision_id: str, nodes_by_id: dict) -> None:
     shown = re.sub(r"\n\s*\n", "\n", row["text"])  # the source separates lines with blank lines
     st.markdown(f"<div class='provision-text' style='{TEXT_STYLE}'>{common.escape(shown)}</div>",
                 unsafe_allow_html=True)
+    footnotes_block(common.footnotes(build, provision_id))
     for note in row["notes"]:
         st.info(f"Editorial note: {note}")
+    references_view(build, row, instruments_by_id)
 
     if row["children"]:
         st.markdown("**Sub-provisions**")
@@ -157,6 +222,6 @@ with common.friendly_errors():
             contents(nodes, current)
     with right:
         if current:
-            provision_view(build, current, nodes_by_id)
+            provision_view(build, current, nodes_by_id, by_id)
         else:
             st.info("This instrument has no provisions.")

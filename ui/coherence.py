@@ -1,6 +1,8 @@
 """Coherence: theme coverage across instruments and jurisdictions (heatmap; a cell lists its
-provisions), nearest equivalents side by side, and the scorecard against the FAST briefing's four
-recommendations. Each view downloads as CSV, JSON and a print-ready one-page HTML report."""
+provisions), nearest equivalents side by side (marked where one explicitly cites the other), the
+scorecard against the FAST briefing's four recommendations, and the references between
+instruments. Each view downloads as CSV, JSON and a print-ready one-page HTML report (the
+references as CSV and JSON)."""
 
 import json
 
@@ -11,6 +13,8 @@ import streamlit as st
 from ui import common
 
 STANCE = {"for": "✔", "against": "✘", "none": "–"}
+CITED_BADGE = ("<span style='background:#1f5f8b;color:white;font-size:0.78rem;padding:1px 7px;"
+               "border-radius:10px'>explicit reference</span>")
 
 
 @st.cache_data(show_spinner="Loading the coverage matrix…")
@@ -51,6 +55,80 @@ def downloads(name: str, frame: pd.DataFrame, data: dict, html_report: str, key:
                        file_name=f"{name}.html", mime="text/html", key=f"{key}-html")
 
 
+def related(referenced: str, counterpart: str) -> bool:
+    """The same provision, or one inside the other (a reference to Art. 2 concerns Art. 2(1)). A
+    reference to a whole instrument marks none of its provisions."""
+    if "/" not in referenced:
+        return False
+    return (referenced == counterpart or referenced.startswith(counterpart + "/")
+            or counterpart.startswith(referenced + "/"))
+
+
+def explicit_reference(counterpart: str, refs: dict[str, list[dict]]) -> str | None:
+    """Similar wording is a guess; a citation is a fact. Say so when the selected provision cites
+    this counterpart, or is cited by it, with the citing words."""
+    for ref in refs["cites"]:
+        if related(ref["id"], counterpart):
+            return (f"{CITED_BADGE} **The selected provision cites {common.escape(ref['citation'])}**: "
+                    f"“{common.escape(ref['citing_text'])}”")
+    for ref in refs["cited_by"]:
+        if related(ref["id"], counterpart):
+            return f"{CITED_BADGE} **This cites the selected provision**: “{common.escape(ref['citing_text'])}”"
+    return None
+
+
+def explicit_references_line(refs: dict[str, list[dict]]) -> str | None:
+    """All explicit references of the selected provision, found or not among the counterparts."""
+    parts = [f"cites {', '.join(reference_links(refs['cites']))}" if refs["cites"] else "",
+             f"is cited by {', '.join(reference_links(refs['cited_by']))}" if refs["cited_by"] else ""]
+    parts = [p for p in parts if p]
+    return "Explicit references: it " + "; it ".join(parts) + "." if parts else None
+
+
+def reference_links(refs: list[dict], most: int = 10) -> list[str]:
+    unique = {r["id"]: r["citation"] for r in refs}
+    links = [f"[{common.escape(c)}]({common.resource_link(i)})" for i, c in list(unique.items())[:most]]
+    return links + ([f"{len(unique) - most} more"] if len(unique) > most else [])
+
+
+def references_table(build: str) -> None:
+    """Every provision-level reference between instruments, filterable, with its citing words."""
+    rows = common.cross_references(build)
+    if not rows:
+        st.info("No references between instruments were found in this build.")
+        return
+    names = {r["id"]: r["shortTitle"] for r in common.instruments(build)}
+    frame = pd.DataFrame(rows)
+    c1, c2 = st.columns(2)
+    citing = c1.multiselect("Citing instrument", sorted(frame["citing_instrument"].unique()),
+                            format_func=lambda i: names.get(i, i), key="xref-citing")
+    cited = c2.multiselect("Cited instrument", sorted(frame["cited_instrument"].unique()),
+                           format_func=lambda i: names.get(i, i), key="xref-cited")
+    if citing:
+        frame = frame[frame["citing_instrument"].isin(citing)]
+    if cited:
+        frame = frame[frame["cited_instrument"].isin(cited)]
+    st.caption(f"{len(frame):,} reference(s): each row is a provision that names another instrument of the corpus, "
+               "the provision it cites (or the instrument, when no provision is named or our copy lacks it) and "
+               "the citing words as evidence.")
+    shown = frame.assign(citing_link=frame["citing"].map(common.provision_link),
+                         cited_link=frame["cited"].map(common.resource_link))
+    st.dataframe(shown[["citing_citation", "cited_citation", "citing_text", "citing_link", "cited_link"]],
+                 hide_index=True, width="stretch", column_config={
+                     "citing_citation": "Citing provision",
+                     "cited_citation": "Cited provision or instrument",
+                     "citing_text": st.column_config.TextColumn("Citing words", width="medium"),
+                     "citing_link": st.column_config.LinkColumn("Citing", display_text="open", width="small"),
+                     "cited_link": st.column_config.LinkColumn("Cited", display_text="open", width="small")})
+    export = frame[["citing", "citing_citation", "citing_instrument", "cited", "cited_citation", "cited_instrument",
+                    "cited_label", "citing_text"]]
+    c1, c2 = st.columns(2)
+    c1.download_button("Download CSV", export.to_csv(index=False), file_name="cross-references.csv",
+                       mime="text/csv", key="xref-csv")
+    c2.download_button("Download JSON", export.to_json(orient="records", force_ascii=False, indent=1),
+                       file_name="cross-references.json", mime="application/json", key="xref-json")
+
+
 def heatmap(frame: pd.DataFrame, theme_names: dict[str, str]) -> alt.Chart:
     shown = frame.assign(theme_label=frame["theme"].map(theme_names),
                          gap=frame["candidate_gap"].map(lambda g: "candidate gap" if g else ""),
@@ -79,12 +157,13 @@ st.caption("Where the laws cohere and where they leave gaps: every provision and
 
 with common.friendly_errors():
     build = common.build_id()
-    from kg import report
+    from kg import coherence, report
 
     theme_names = labels(build)
-    coverage_tab, compare_tab, score_tab = st.tabs(["Coverage matrix", "Side by side", "Scorecard"])
+    coverage_tab, compare_tab, score_tab, references_tab = st.tabs(
+        ["Coverage matrix", "Side by side", "Scorecard", "References between instruments"])
 
-    with coverage_tab:
+    with coverage_tab, common.friendly_errors():  # a bad input spoils its own tab only
         by = st.radio("Rows", ["instrument", "jurisdiction"], horizontal=True, key="rows")
         matrix = load_matrix(build, by)
         frame = pd.DataFrame(matrix["cells"])
@@ -110,7 +189,7 @@ with common.friendly_errors():
         downloads(f"coverage-by-{by}", flat.drop(columns=[c for c in ("instruments",) if c in flat]), matrix,
                   report.matrix_html(matrix), "matrix")
 
-    with compare_tab:
+    with compare_tab, common.friendly_errors():
         provision = st.text_input("Provision id", value=st.query_params.get("compare", "palermo-protocol/art6/6"),
                                   help="e.g. palermo-protocol/art6/6, eu-atd-2011/art17, uk-msa-2015/s54")
         k = st.slider("Counterparts per instrument", 1, 5, 3)
@@ -119,7 +198,12 @@ with common.friendly_errors():
                     f"themes: {common.escape(', '.join(theme_names.get(t, t) for t in result['themes']) or 'none')}; "
                     f"norms: {common.escape(', '.join(result['modalities']) or 'none')} on "
                     f"{common.escape(', '.join(result['bearer_kinds']) or 'no named bearer')}")
-        st.caption(result["method"])
+        refs = common.references(build, result["provision"])
+        line = explicit_references_line(refs)
+        if line:
+            st.markdown(line)
+        st.caption(result["method"] + "; “explicit reference” marks a counterpart that the provision cites or that "
+                   "cites it")
         blocks = result["by_instrument"]
         for start in range(0, len(blocks), 3):
             for column, block in zip(st.columns(3), blocks[start:start + 3]):
@@ -131,13 +215,15 @@ with common.friendly_errors():
                             flags.append("modality differs")
                         if not m["same_bearer_kind"]:
                             flags.append("bearer kind differs")
+                        cited = explicit_reference(m["provision"], refs)
                         st.markdown(
                             f"**[{common.escape(m['citation'])}]({common.provision_link(m['provision'])})** "
                             f"· {m['score']:.2f}  \n{common.escape(m['text'][:260])}  \n"
                             f"<small>{common.escape(', '.join(m['modalities']) or 'no norm')}{' on ' if m['modalities'] else ''}"
                             f"{common.escape(', '.join(m['bearer_kinds']))}"
                             f"{' · ' + ', '.join(flags) if flags else ''} · "
-                            f"{common.escape(', '.join(theme_names.get(t, t) for t in m['themes']))}</small>",
+                            f"{common.escape(', '.join(theme_names.get(t, t) for t in m['themes']))}</small>"
+                            + (f"  \n{cited}" if cited else ""),
                             unsafe_allow_html=True)
         pairs = pd.DataFrame([{**m, "instrument": b["instrument"], "themes": ", ".join(m["themes"]),
                                "modalities": ", ".join(m["modalities"]), "bearer_kinds": ", ".join(m["bearer_kinds"]),
@@ -146,8 +232,6 @@ with common.friendly_errors():
                   "equivalents")
 
         st.subheader("Themes one instrument covers and another does not")
-        from kg import coherence
-
         instruments = coherence.classified_instruments()
         a_col, b_col = st.columns(2)
         a = a_col.selectbox("Instrument A", instruments, index=instruments.index("uk-msa-2015")
@@ -159,7 +243,7 @@ with common.friendly_errors():
         b_col.markdown("Only in B: " + (", ".join(theme_names[t["theme"]] for t in diff["only_b"]) or "none"))
         st.caption("In both: " + (", ".join(theme_names[t["theme"]] for t in diff["both"]) or "none"))
 
-    with score_tab:
+    with score_tab, common.friendly_errors():
         codes = coherence.jurisdiction_codes()
         code = st.selectbox("Jurisdiction", codes, index=codes.index("GB") if "GB" in codes else 0,
                             key="scorecard-jurisdiction")
@@ -172,9 +256,13 @@ with common.friendly_errors():
                 st.markdown(f"**{rec['summary']}**")
                 for ev in rec["evidence"]:
                     link = f"[{common.escape(ev['label'])}]({ev['link']})" if ev.get("link") else common.escape(ev["label"])
-                    quote = f" — “{common.escape(ev['quote'][:200])}”" if ev.get("quote") else ""
+                    quote = (f" — “{common.escape(ev['quote'][:200])}{'…' if len(ev['quote']) > 200 else ''}”"
+                             if ev.get("quote") else "")
                     year = f" ({ev['year']})" if ev.get("year") else ""
                     st.markdown(f"{STANCE.get(ev['stance'], '')} {link}{year}: {common.escape(ev['why'])}{quote}")
         evidence = pd.DataFrame([{"recommendation": r["title"], **e} for r in card["recommendations"]
                                  for e in r["evidence"]])
         downloads(f"scorecard-{code}", evidence, card, report.scorecard_html(card), "scorecard")
+
+    with references_tab, common.friendly_errors():
+        references_table(build)

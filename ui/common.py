@@ -39,6 +39,24 @@ def provision(build: str, provision_id: str) -> dict | None:
     return read.provision(provision_id)
 
 
+@st.cache_data(show_spinner=False)
+def references(build: str, provision_id: str) -> dict[str, list[dict]]:
+    """What a provision and its parts cite in other instruments, and what cites them."""
+    return read.provision_references(provision_id, include_parts=True)
+
+
+@st.cache_data(show_spinner=False)
+def footnotes(build: str, provision_id: str) -> list[dict]:
+    """The footnotes marked anywhere in the text the provision view shows (its parts' words too)."""
+    return read.footnotes(provision_id, include_parts=True)
+
+
+@st.cache_data(show_spinner="Reading the references between instruments…")
+def cross_references(build: str) -> list[dict]:
+    """Every provision-level reference from one instrument to another, with its citing words."""
+    return [{**row, "citing_instrument": row["citing"].split("/")[0]} for row in read.cross_references()]
+
+
 def provision_link(provision_id: str) -> str:
     """Relative link that opens a provision in the browser page (shareable)."""
     return f"/{BROWSE_PATH}?provision={quote(provision_id, safe='')}"
@@ -46,6 +64,11 @@ def provision_link(provision_id: str) -> str:
 
 def instrument_link(instrument_id: str) -> str:
     return f"/{BROWSE_PATH}?instrument={quote(instrument_id, safe='')}"
+
+
+def resource_link(resource_id: str) -> str:
+    """A reference may cite a provision or (when it names no provision) a whole instrument."""
+    return provision_link(resource_id) if "/" in resource_id else instrument_link(resource_id)
 
 
 def escape(text: str) -> str:

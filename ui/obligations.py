@@ -1,4 +1,7 @@
-"""Who must do what: obligations by actor and instrument, binding or soft, each with its sentence."""
+"""Who must do what: obligations by actor and instrument, binding or soft, each with its sentence;
+and, for one instrument, what it asks of the financial sector and what it leaves out."""
+
+import json
 
 import altair as alt
 import pandas as pd
@@ -8,6 +11,21 @@ from ui import common
 from ui.cards import KIND_LABELS, NORMATIVE, STYLE, card
 
 PAGE_SIZE = 50
+# financial_reach's roles in the words of a policy adviser, in the order a reader needs them
+ROLE_HEADINGS = {
+    "scope": ("Brings them in", "definitions that make financial undertakings subject to the instrument"),
+    "limit": ("Leaves out or narrows", "what excludes them, or narrows what applies to them"),
+    "supervision": ("Supervision", "who may or must supervise them for this instrument"),
+    "reporting": ("Reporting", "how their reporting under other acts counts"),
+    "review": ("Left to a review", "decisions about them postponed to a report or a later proposal"),
+    "duty": ("Duties that name them", "norms of the instrument whose words name them"),
+    "mention": ("Other mentions", "other provisions whose words name them"),
+}
+REACH_STYLE = """<style>
+.reach-item {border-left: 3px solid #1f5f8b; padding: 0.2rem 0 0.2rem 0.7rem; margin-bottom: 0.6rem}
+.reach-item .sentence {font-family: Georgia, serif}
+.reach-item .recital {font-size: 0.85rem; color: #555; margin-top: 0.2rem}
+</style>"""
 
 
 @st.cache_data(show_spinner="Loading obligations…")
@@ -15,6 +33,99 @@ def load(build: str) -> pd.DataFrame:
     from kg import read
 
     return pd.DataFrame(read.obligations(normative_only=False))
+
+
+@st.cache_data(show_spinner="Reading what the instrument asks of the financial sector…")
+def load_reach(build: str, instrument_id: str) -> dict:
+    from kg.financial_reach import financial_reach
+
+    return financial_reach(instrument_id)
+
+
+def link(provision_id: str, citation: str) -> str:
+    return f"<a href='{common.provision_link(provision_id)}' target='_self'>{common.escape(citation)}</a>"
+
+
+def reach_item(item: dict, build: str) -> str:
+    """One provision: its citation as a link, its sentence quoted, and the recitals that explain it
+    (or the definition it cites, when its words name the sector only through that citation)."""
+    notes = [f"Explained by {link(r['provision'], r['citation'])}: “{common.escape(r['sentence'])}”"
+             for r in item["explained_by"]]
+    if item.get("refers_to"):
+        cited = common.provision(build, item["refers_to"]) or {"citation": item["refers_to"]}
+        notes.append(f"Speaks of them by citing {link(item['refers_to'], cited['citation'])}")
+    return (f"<div class='reach-item'>{link(item['provision'], item['citation'])}<br>"
+            f"<span class='sentence'>“{common.escape(item['sentence'])}”</span>"
+            + "".join(f"<div class='recital'>{note}</div>" for note in notes) + "</div>")
+
+
+def reach_table(reach: dict) -> pd.DataFrame:
+    """The items flat, one row each, for the CSV download."""
+    return pd.DataFrame([{
+        "instrument": reach["instrument"], "role": item["role"], "role_label": ROLE_HEADINGS[item["role"]][0],
+        "provision": item["provision"], "citation": item["citation"], "sentence": item["sentence"],
+        "explained_by": " | ".join(f"{r['citation']}: {r['sentence']}" for r in item["explained_by"]),
+        "refers_to": item.get("refers_to") or "",
+    } for item in reach["items"]], columns=["instrument", "role", "role_label", "provision", "citation", "sentence",
+                                            "explained_by", "refers_to"])
+
+
+def company_norms(norms: dict | None, instrument: str) -> None:
+    """When a definition makes financial undertakings 'companies', every binding norm on companies
+    binds them too: the count says how much of the instrument reaches them that way."""
+    if not norms:
+        return
+    st.markdown(f"##### Binding norms on companies that bind financial undertakings too: {norms['count']}")
+    st.caption(f"{instrument} counts financial undertakings among the companies it binds (see “Brings them "
+               "in”), so its binding obligations and prohibitions on companies apply to them as well. Per article:")
+    frame = pd.DataFrame(norms["articles"])
+    if frame.empty:
+        return
+    frame["open"] = frame["provision"].map(common.provision_link)
+    st.dataframe(frame[["citation", "norms", "open"]], hide_index=True, width="stretch",
+                 height=35 * (len(frame) + 1) + 3, column_config={  # every article, no inner scrolling
+                     "citation": "Article",
+                     "norms": st.column_config.ProgressColumn("Binding norms on companies", format="%d", min_value=0,
+                                                              max_value=int(frame["norms"].max())),
+                     "open": st.column_config.LinkColumn("Open", display_text="open")})
+
+
+def financial_sector(build: str, instrument_id: str, instruments: dict) -> None:
+    name = instruments.get(instrument_id, {}).get("shortTitle", instrument_id)
+    reach = load_reach(build, instrument_id)
+    if not reach["items"]:
+        st.info(f"No provision of {name} names a financial undertaking or financial services.")
+        return
+    st.markdown(REACH_STYLE, unsafe_allow_html=True)
+    for role, (heading, meaning) in ROLE_HEADINGS.items():
+        items = [i for i in reach["items"] if i["role"] == role]
+        if not items:
+            continue
+        st.markdown(f"##### {heading} ({len(items)})")
+        st.caption(meaning.capitalize() + ".")
+        st.markdown("".join(reach_item(i, build) for i in items), unsafe_allow_html=True)
+    company_norms(reach["company_norms"], name)
+    c1, c2 = st.columns(2)
+    c1.download_button("Download the financial-sector items (CSV)", reach_table(reach).to_csv(index=False),
+                       file_name=f"financial-reach-{instrument_id}.csv", mime="text/csv")
+    c2.download_button("Download the financial-sector items (JSON)", json.dumps(reach, ensure_ascii=False, indent=1),
+                       file_name=f"financial-reach-{instrument_id}.json", mime="application/json")
+
+
+def financial_sector_tab(build: str, chosen: list[str], instruments: dict) -> None:
+    """The instrument chosen in the filters above, or one picked here."""
+    options = list(instruments)
+    index = options.index(chosen[0]) if len(chosen) == 1 and chosen[0] in options else None
+    instrument_id = st.selectbox(
+        "Instrument", options, index=index, placeholder="Choose an instrument",
+        format_func=lambda i: f"{instruments[i]['shortTitle']} ({instruments[i]['jurisdiction']})")
+    st.caption("What the instrument asks of banks, insurers, investment firms and other financial undertakings, and "
+               "what it leaves out: each point is the provision's own sentence, with the recitals that explain it.")
+    if instrument_id is None:
+        st.info("Choose an instrument (here, or as the only one in the filters above) to see how it reaches the "
+                "financial sector.")
+        return
+    financial_sector(build, instrument_id, instruments)
 
 
 st.title("Who must do what")
@@ -50,52 +161,56 @@ with common.friendly_errors():
         chosen_modalities = c4.multiselect("Modality", NORMATIVE, default=NORMATIVE)
         chosen_strength = c5.multiselect("Strength", ["binding", "soft"], default=["binding", "soft"])
 
-    view = norms[norms["modality"].isin(chosen_modalities) & norms["strength"].isin(chosen_strength)]
-    if chosen_instruments:
-        view = view[view["instrument"].isin(chosen_instruments)]
-    if chosen_kinds:
-        view = view[view["actor_kind"].isin(chosen_kinds)]
-    if chosen_actors:
-        view = view[view["actor"].isin(chosen_actors)]
+    norms_tab, finance_tab = st.tabs(["Norms", "The financial sector in this instrument"])
+    with norms_tab:
+        view = norms[norms["modality"].isin(chosen_modalities) & norms["strength"].isin(chosen_strength)]
+        if chosen_instruments:
+            view = view[view["instrument"].isin(chosen_instruments)]
+        if chosen_kinds:
+            view = view[view["actor_kind"].isin(chosen_kinds)]
+        if chosen_actors:
+            view = view[view["actor"].isin(chosen_actors)]
 
-    m1, m2, m3, m4 = st.columns(4)
-    m1.metric("Norms shown", len(view))
-    m2.metric("Binding", int((view["strength"] == "binding").sum()))
-    m3.metric("Soft", int((view["strength"] == "soft").sum()))
-    m4.metric("Actors", view["actor"].nunique())
+        m1, m2, m3, m4 = st.columns(4)
+        m1.metric("Norms shown", len(view))
+        m2.metric("Binding", int((view["strength"] == "binding").sum()))
+        m3.metric("Soft", int((view["strength"] == "soft").sum()))
+        m4.metric("Actors", view["actor"].nunique())
 
-    if len(view):
-        labelled = view.assign(
-            kind=view["actor_kind"].map(lambda k: KIND_LABELS.get(k, k or "unknown")),
-            instrument_name=view["instrument"].map(lambda i: instruments.get(i, {}).get("shortTitle", i)),
-        )
-        matrix = labelled.pivot_table(index=["kind", "instrument_name"], columns="strength", values="id",
-                                      aggfunc="count", fill_value=0).reset_index()
-        for column in ("binding", "soft"):
-            if column not in matrix:
-                matrix[column] = 0
-        matrix["norms"] = matrix["binding"] + matrix["soft"]
-        matrix["label"] = matrix.apply(lambda r: f"{r['binding']}" + (f" · {r['soft']} soft" if r["soft"] else ""),
-                                       axis=1)
-        base = alt.Chart(matrix).encode(
-            x=alt.X("instrument_name:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
-            y=alt.Y("kind:N", title="Actor kind"),
-        )
-        heat = base.mark_rect().encode(
-            color=alt.Color("norms:Q", scale=alt.Scale(scheme="blues", type="log"), title="Norms"),
-            tooltip=[alt.Tooltip("instrument_name", title="Instrument"), alt.Tooltip("kind", title="Actor kind"),
-                     "binding", "soft"],
-        )
-        text = base.mark_text(fontSize=11).encode(
-            text="label:N", color=alt.condition("datum.norms > 150", alt.value("white"), alt.value("black")))
-        st.altair_chart((heat + text).properties(
-            height=34 * matrix["kind"].nunique() + 40,
-            title="Actor kind × instrument: binding norms (· soft norms)"), width="stretch")
+        if len(view):
+            labelled = view.assign(
+                kind=view["actor_kind"].map(lambda k: KIND_LABELS.get(k, k or "unknown")),
+                instrument_name=view["instrument"].map(lambda i: instruments.get(i, {}).get("shortTitle", i)),
+            )
+            matrix = labelled.pivot_table(index=["kind", "instrument_name"], columns="strength", values="id",
+                                          aggfunc="count", fill_value=0).reset_index()
+            for column in ("binding", "soft"):
+                if column not in matrix:
+                    matrix[column] = 0
+            matrix["norms"] = matrix["binding"] + matrix["soft"]
+            matrix["label"] = matrix.apply(lambda r: f"{r['binding']}" + (f" · {r['soft']} soft" if r["soft"] else ""),
+                                           axis=1)
+            base = alt.Chart(matrix).encode(
+                x=alt.X("instrument_name:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
+                y=alt.Y("kind:N", title="Actor kind"),
+            )
+            heat = base.mark_rect().encode(
+                color=alt.Color("norms:Q", scale=alt.Scale(scheme="blues", type="log"), title="Norms"),
+                tooltip=[alt.Tooltip("instrument_name", title="Instrument"), alt.Tooltip("kind", title="Actor kind"),
+                         "binding", "soft"],
+            )
+            text = base.mark_text(fontSize=11).encode(
+                text="label:N", color=alt.condition("datum.norms > 150", alt.value("white"), alt.value("black")))
+            st.altair_chart((heat + text).properties(
+                height=34 * matrix["kind"].nunique() + 40,
+                title="Actor kind × instrument: binding norms (· soft norms)"), width="stretch")
 
-    st.markdown(STYLE, unsafe_allow_html=True)
-    pages = max(1, (len(view) + PAGE_SIZE - 1) // PAGE_SIZE)
-    page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
-    for _, row in view.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
-        st.markdown(card(row), unsafe_allow_html=True)
-    st.download_button("Download these norms (CSV)", view.drop(columns=["start", "end"]).to_csv(index=False),
-                       file_name="obligations.csv", mime="text/csv")
+        st.markdown(STYLE, unsafe_allow_html=True)
+        pages = max(1, (len(view) + PAGE_SIZE - 1) // PAGE_SIZE)
+        page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
+        for _, row in view.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
+            st.markdown(card(row), unsafe_allow_html=True)
+        st.download_button("Download these norms (CSV)", view.drop(columns=["start", "end"]).to_csv(index=False),
+                           file_name="obligations.csv", mime="text/csv")
+    with finance_tab:
+        financial_sector_tab(build, chosen_instruments, instruments)
