@@ -254,13 +254,16 @@ def _explains(quoted: set[str], item: ReachItem, own: dict[str, str]) -> bool:
 
 
 def _company_norms(instrument_id: str, citations: dict[str, str]) -> dict:
-    """Binding norms whose bearer or regulated party is a business: they bind financial undertakings
-    too where the instrument counts them among companies."""
+    """Binding duties of companies, borne by them or imposed on them by the State ("Member States
+    shall ensure that companies …"): they bind financial undertakings too where the instrument
+    counts them among companies. (Another authority's duty towards companies, such as guidelines the
+    Commission issues for them, is not a duty of theirs.)"""
     from kg import read
 
     norms = [o for o in read.obligations(instrument_id=instrument_id, normative_only=True)
              if o["modality"] in ("obligation", "prohibition") and o["strength"] == "binding"
-             and ("business" in (o["actor_kind"], o.get("regulated_party_kind")))]
+             and (o["actor_kind"] == "business"
+                  or (o["actor_kind"] == "state" and o.get("regulated_party_kind") == "business"))]
     tops = Counter("/".join(o["provision"].split("/")[:2]) for o in norms)
     return {"count": len(norms),
             "articles": [{"provision": top, "citation": citations.get(top, top), "norms": n}
