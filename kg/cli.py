@@ -102,7 +102,7 @@ def cmd_instruments(args) -> int:
         return 0
     for r in rows:
         flag = "PARTIAL" if r["partial"] else "complete"
-        print(f"{r['id']:40} {r['jurisdiction']:4} {r['kind']:11} {r['provisions']:>6}  {flag:8} {r['short_title']}")
+        print(f"{r['id']:40} {r['jurisdiction']:4} {r['kind']:11} {r['provisions']:>6}  {flag:8} {r['shortTitle']}")
     return 0
 
 

@@ -29,6 +29,17 @@ def test_sparql_lists_instruments_with_provision_counts(built_graph):
     assert counts["palermo-protocol"] > 20 and counts["uk-msa-2015"] > 62
 
 
+def test_the_instruments_command_lists_each_text_with_its_completeness(built_graph):
+    # regression: the README's own `kg instruments` crashed with KeyError: 'short_title'
+    result = run_cli("instruments", check=True)
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert "complete" in lines["eu-csddd-2024"] and "CSDDD" in lines["eu-csddd-2024"]
+    assert "complete" in lines["au-msa-2018"] and "PARTIAL" not in lines["au-msa-2018"]
+    assert "PARTIAL" in lines["uk-poca-2002-part7"]
+    listed = json.loads(run_cli("instruments", "--json", check=True).stdout)
+    assert {r["id"] for r in listed} == set(lines)
+
+
 def test_one_named_graph_per_instrument(built_graph):
     from kg.namespaces import graph_iri
     from kg.store import open_store
