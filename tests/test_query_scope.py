@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import run_cli
 
-EU = {"eu-aml-criminal-law-2018", "eu-amla-2024", "eu-amlr-2024", "eu-atd-2011", "eu-forced-labour-regulation-2024"}
+EU = {"eu-aml-criminal-law-2018", "eu-amla-2024", "eu-amlr-2024", "eu-atd-2011", "eu-csddd-2024",
+      "eu-forced-labour-regulation-2024"}
 
 
 @pytest.fixture(scope="module")
