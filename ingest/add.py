@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ingest.catalogue import KINDS, SOURCES_DIR
+from ingest.catalogue import ID_RE, KINDS, SOURCES_DIR, validate_metadata
 from ingest.jurisdictions import label as jurisdiction_label
 from ingest.errors import DuplicateInstrumentError, MetadataError, SourceTextError, UnknownLayoutError
 from ingest.layouts import detect_layout, get_layout, parse_text
 from ingest.model import ParsedInstrument
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,80}$")
 MIN_COVERAGE = 0.5  # share of the text's characters that must fall inside parsed provisions
 
 
@@ -119,9 +117,9 @@ def add_instrument(
     licence: str = "See the official source", language: str = "en", version_date: str | None = None,
     sources_dir: Path = SOURCES_DIR,
 ) -> AddResult:
-    if not ID_RE.match(instrument_id):
+    if not ID_RE.fullmatch(instrument_id):
         raise MetadataError(
-            f"id '{instrument_id}' must be lower case letters, digits and hyphens (e.g. eu-csddd-2024)",
+            f"id {instrument_id!r} must be lower case letters, digits and hyphens (e.g. eu-csddd-2024)",
             path=path,
         )
     target = sources_dir / instrument_id
@@ -152,7 +150,7 @@ def add_instrument(
             path=path, line=runs[0].first_line if runs else 1,
         )
     meta = {
-        "id": instrument_id, "title": title, "short_title": short, "official_citation": None,
+        "id": instrument_id, "title": title.strip(), "short_title": short.strip(), "official_citation": None,
         "jurisdiction": jurisdiction.upper(), "jurisdiction_label": jurisdiction_label(jurisdiction),
         "kind": kind or guess_kind(title, layout), "language": language, "adopted": None,
         "version_date": version_date, "version_note": None, "official_url": official_url,
@@ -162,6 +160,7 @@ def add_instrument(
         "extract_obligations": language == "en",
         "notes": f"Added with `python -m kg add` on {date.today().isoformat()}.",
     }
+    validate_metadata(meta, path=path)  # every field, before anything is written
     source_md = (
         f"# {title}\n\n- **Added:** {date.today().isoformat()} with `python -m kg add` from `{path.name}`.\n"
         f"- **Official URL:** {official_url or 'not given'}\n- **Licence:** {licence}\n"

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ingest.errors import MetadataError, SourceTextError, UnknownInstrumentError
 from ingest.layouts import parse_text
@@ -65,14 +68,60 @@ class Instrument:
         )
 
 
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{1,80}")
+JURISDICTION_RE = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})?")
+LANGUAGE_RE = re.compile(r"[a-z]{2,3}")
+CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+TEXT_FIELDS = ("title", "short_title", "licence", "official_citation", "version_note", "attribution")
+URL_FIELDS = ("official_url", "licence_url")
+DATE_FIELDS = ("adopted", "version_date")
+
+
+def check_url(value: str, field: str) -> str | None:
+    """Why ``value`` is not an http(s) URL a reader may follow, or None."""
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"{field} must be an http:// or https:// address, not {str(value)[:80]!r}"
+    if re.search(r"[\s<>\"]", value) or CONTROL_RE.search(value):
+        return f"{field} must not hold spaces, quotes, angle brackets or control characters"
+    return None
+
+
 def validate_metadata(meta: dict, path: Path) -> None:
+    """Every field a build turns into IRIs, links or text: a clear message for the first bad one, so
+    that a bad value stops here and never reaches the build (kg add calls this before writing)."""
     missing = [f for f in REQUIRED_FIELDS if not meta.get(f)]
     if missing:
         raise MetadataError(f"missing field(s): {', '.join(missing)}", path=path)
+    problems = []
+    if not isinstance(meta["id"], str) or not ID_RE.fullmatch(meta["id"]):
+        problems.append(f"id {meta['id']!r} must be lower case letters, digits and hyphens (e.g. eu-csddd-2024)")
+    if not isinstance(meta["jurisdiction"], str) or not JURISDICTION_RE.fullmatch(meta["jurisdiction"]):
+        problems.append(f"jurisdiction {meta['jurisdiction']!r} must be a code such as EU, GB, AU or AU-NSW")
     if meta["kind"] not in KINDS:
-        raise MetadataError(f"kind '{meta['kind']}' is not one of {', '.join(KINDS)}", path=path)
-    if meta["completeness"].get("status") not in ("complete", "partial"):
-        raise MetadataError("completeness.status must be 'complete' or 'partial'", path=path)
+        problems.append(f"kind '{meta['kind']}' is not one of {', '.join(KINDS)}")
+    if not isinstance(meta["language"], str) or not LANGUAGE_RE.fullmatch(meta["language"]):
+        problems.append(f"language {meta['language']!r} must be a two- or three-letter code such as en, de, no")
+    if not isinstance(meta["completeness"], dict) or meta["completeness"].get("status") not in ("complete", "partial"):
+        problems.append("completeness.status must be 'complete' or 'partial'")
+    for field in TEXT_FIELDS:
+        value = meta.get(field)
+        if value is not None and (not isinstance(value, str) or CONTROL_RE.search(value) or len(value) > 1000):
+            problems.append(f"{field} must be one line of text (no control characters, at most 1,000 characters)")
+    for field in URL_FIELDS:
+        if meta.get(field):
+            problems.append(check_url(meta[field], field))
+    for name, template in (meta.get("provision_url_templates") or {}).items():
+        problems.append(check_url(str(template).replace("{n}", "1"), f"provision_url_templates.{name}"))
+    for field in DATE_FIELDS:
+        if meta.get(field):
+            try:
+                date.fromisoformat(meta[field])
+            except (TypeError, ValueError):
+                problems.append(f"{field} {meta[field]!r} must be a date written YYYY-MM-DD")
+    problems = [p for p in problems if p]
+    if problems:
+        raise MetadataError("; ".join(problems), path=path)
 
 
 def load_instrument(folder: Path) -> Instrument:

@@ -68,6 +68,27 @@ class RowError:
 class LoadResult:
     memberships: list[Membership] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    good_rows: list[dict] = field(default_factory=list)  # each good membership's fields as written in the file
+
+
+def rows_with_lines(text: str):
+    """(line, row) for each record of CSV ``text``: ``line`` is the file line where the record
+    starts (the header is line 1), counting blank lines and fields that span lines."""
+    reader = csv.DictReader(io.StringIO(text))
+    for raw in reader:
+        spanned = sum((v or "").count("\n") for v in raw.values() if isinstance(v, str))
+        yield reader.line_num - spanned, raw
+
+
+def delimiter_problem(text: str) -> str | None:
+    """Why the header does not read as comma-separated (a semicolon-separated export), or None."""
+    header = text.split("\n", 1)[0]
+    if "," not in header and ";" in header:
+        return ("the file is separated by semicolons, not commas: save it as 'CSV UTF-8 (comma delimited)' "
+                "or replace the semicolons")
+    if "," not in header and "\t" in header:
+        return "the file is separated by tabs, not commas: save it as 'CSV UTF-8 (comma delimited)'"
+    return None
 
 
 def _year(value: str) -> tuple[int | None, str | None]:
@@ -82,13 +103,17 @@ def _year(value: str) -> tuple[int | None, str | None]:
 def load_memberships(text: str) -> LoadResult:
     """Validate and load membership rows from CSV text in the bodies.csv schema."""
     result = LoadResult()
+    separator = delimiter_problem(text)
+    if separator:
+        result.errors.append(RowError(1, "header", separator))
+        return result
     reader = csv.DictReader(io.StringIO(text))
     missing = [f for f in BODY_FIELDS if f not in (reader.fieldnames or [])]
     if missing:
         result.errors.append(RowError(1, ", ".join(missing), "column(s) missing from the header"))
         return result
     seen: set[tuple] = set()
-    for line, raw in enumerate(reader, start=2):
+    for line, raw in rows_with_lines(text):
         row = {k: (v or "").strip() for k, v in raw.items() if k}
         problems = []
         for name in ("body_id", "body_name"):
@@ -118,6 +143,7 @@ def load_memberships(text: str) -> LoadResult:
             result.errors.extend(problems)
             continue
         seen.add(key)
+        result.good_rows.append({f: row.get(f, "") for f in BODY_FIELDS})
         result.memberships.append(Membership(
             row=line, body_id=row["body_id"], body_name=row["body_name"], level=row.get("level") or "national",
             jurisdiction=row.get("jurisdiction") or "", member_name=row["member_name"], member_kind=kind,
@@ -140,7 +166,7 @@ class Partnership:
 
 def load_partnerships(text: str) -> tuple[list[Partnership], list[RowError]]:
     rows, errors = [], []
-    for line, raw in enumerate(csv.DictReader(io.StringIO(text)), start=2):
+    for line, raw in rows_with_lines(text):
         row = {k: (v or "").strip() for k, v in raw.items() if k}
         if not row.get("name"):
             errors.append(RowError(line, "name", "missing partnership name"))

@@ -20,6 +20,7 @@ from ingest import PIPELINE_VERSION
 from ingest.catalogue import SOURCES_DIR, list_instruments
 from ingest.cross_references import corpus_cross_references
 from kg import store as stores
+from kg.locks import build_lock
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir, sparql_endpoint
 from kg.namespaces import entity, graph_iri, pcg, prefixes, term
 from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
@@ -84,15 +85,24 @@ def _embedding_counts(counts: dict) -> dict:
     return {k: sum(c[k] for c in counts.values()) for k in ("embedded", "cached")}
 
 
-def fingerprint(sources_dir: Path) -> str:
-    """Hash of everything a build reads: sources, ontology and the pipeline's own code."""
-    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+def build_inputs(sources_dir: Path) -> list[Path]:
+    """Every file a build reads: the sources, the ontology, imported membership lists, the code and
+    the data files of ``ingest/`` and ``kg/`` (coordination CSVs, the actor registry, theme
+    examples, queries) and the hand-labelled themes the classifier is trained on."""
     files = sorted(p for p in sources_dir.rglob("*") if p.is_file())
     files += sorted(p for p in ONTOLOGY_DIR.glob("*.ttl"))
     files += sorted(imports_dir().glob("*.csv")) if imports_dir().exists() else []
     for folder in FINGERPRINT_CODE_DIRS:
-        files += sorted((REPO_ROOT / folder).rglob("*.py")) + sorted((REPO_ROOT / folder).rglob("*.rq"))
-    for path in files:
+        files += sorted(p for p in (REPO_ROOT / folder).rglob("*")
+                        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
+    files += list(themes.TRAINING_SETS)
+    return files
+
+
+def fingerprint(sources_dir: Path) -> str:
+    """Hash of everything a build reads (:func:`build_inputs`): a change to any of them rebuilds."""
+    digest = hashlib.sha256(PIPELINE_VERSION.encode())
+    for path in dict.fromkeys(build_inputs(sources_dir)):
         digest.update(str(path.relative_to(path.anchor)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -135,16 +145,23 @@ def _now() -> str:
 
 
 def build(
-    *, sources_dir: Path = SOURCES_DIR, force: bool = False, readapt: bool = False, progress: Progress | None = None
+    *, sources_dir: Path = SOURCES_DIR, force: bool = False, readapt: bool = False, progress: Progress | None = None,
+    on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """``readapt``: use the search encoder adapted to exactly this corpus, never one reused from an
-    earlier corpus (kg.encoder); a build that reused one is then not skipped."""
+    earlier corpus (kg.encoder); a build that reused one is then not skipped. One build at a time
+    per data folder (kg.locks): a second waits, and ``on_wait`` hears why."""
+    with build_lock("build", on_wait):
+        return _build(sources_dir, force, readapt, progress)
+
+
+def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | None) -> BuildReport:
     progress = progress or (lambda stage, done, total: None)
     t0 = time.perf_counter()
-    stores.remove_partial_builds()
+    stores.remove_partial_builds()  # safe: we hold the lock, so no other build is writing one
     print_ = fingerprint(sources_dir)
     current = stores.current_build()
-    current_manifest = stores.read_manifest(current) if current is not None and current.manifest.exists() else {}
+    current_manifest = stores.read_manifest(current) if stores.is_complete(current) else {}
     if current_manifest and not force:
         manifest = current_manifest
         reused = manifest.get("search", {}).get("adaptation", {}).get("status") == "reused"

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from ingest.errors import PCGError
+from kg.user_files import read_text
 
 
 def _progress_bar():
@@ -155,8 +156,10 @@ def cmd_search(args) -> int:
             print(f"note: {note}", file=sys.stderr)
         return [h.as_dict() for h in hits]
 
+    if args.k < 1:
+        raise SearchInputError(f"-k must be 1 or more (the number of answers), not {args.k}")
     if args.batch:
-        for line in Path(args.batch).read_text(encoding="utf-8").splitlines():
+        for line in read_text(Path(args.batch), "file of questions").splitlines():
             try:
                 hits = run(line)
             except SearchInputError as err:
@@ -179,10 +182,13 @@ def cmd_search(args) -> int:
 def cmd_import_bodies(args) -> int:
     from kg.imports import import_bodies
 
+    from kg.imports import read_import_file
+
     path = Path(args.file)
     if not path.is_file():
         raise PCGError(f"{path}: file not found")
-    outcome = import_bodies(path.read_text(encoding="utf-8-sig"), args.name or path.stem)
+    outcome = import_bodies(read_import_file(path.read_bytes(), str(path)), args.name or path.stem,
+                            replace=args.replace, on_wait=lambda message: print(message, file=sys.stderr))
     for error in outcome["errors"]:
         print(f"{path} {error}", file=sys.stderr)
     if not outcome["imported_rows"]:
@@ -353,9 +359,7 @@ def library_or_text(query: str) -> str:
         return runnable_library_query(query)
     path = Path(query)
     if path.suffix in (".rq", ".sparql") or (len(query) < 300 and "\n" not in query and path.is_file()):
-        if not path.is_file():
-            raise PCGError(f"{path}: file not found")
-        return path.read_text(encoding="utf-8")
+        return read_text(path, "query file")
     return query
 
 
@@ -403,18 +407,24 @@ def cmd_export(args) -> int:
 
 
 def cmd_serve(args) -> int:
+    import signal
+
     from kg.serve import start
 
-    process, url = start(host=args.host, port=args.port, timeout_s=args.timeout)
-    print(f"Read-only SPARQL endpoint at {url} (updates are refused). Try:\n"
+    endpoint, url = start(host=args.host, port=args.port, timeout_s=args.timeout)
+    signal.signal(signal.SIGTERM, lambda *_: endpoint.terminate())  # stop the query workers with us
+    print(f"Read-only SPARQL endpoint at {url} (updates and SERVICE are refused; queries stop after "
+          f"{args.timeout} s). Try:\n"
           f"  curl -H 'Accept: application/sparql-results+json' --data-urlencode "
           f"'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\nPress Ctrl+C to stop.", file=sys.stderr)
     try:
-        return process.wait()
+        while endpoint.poll() is None:
+            endpoint.wait(timeout=1)
     except KeyboardInterrupt:
-        process.terminate()
-        process.wait(timeout=10)
-        return 0
+        pass
+    finally:
+        endpoint.terminate()
+    return 0
 
 
 def cmd_app(args) -> int:
@@ -488,7 +498,9 @@ def parser() -> argparse.ArgumentParser:
 
     sp = sub.add_parser("sparql", help="run a read-only SPARQL query (text, .rq file or library query name)")
     sp.add_argument("query", nargs="?", help="query text, a .rq file, or a library name such as binding_vs_soft")
-    sp.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "xml"])
+    sp.add_argument("--format", default="table", choices=["table", "csv", "sparql-csv", "tsv", "json", "xml"],
+                    help="csv is for spreadsheets (a value that starts like a formula is written as text); "
+                         "sparql-csv is the exact W3C CSV, for programs")
     sp.add_argument("--list", action="store_true", help="list the query library")
     sp.add_argument("--limit", type=int, help="stop after this many rows (default: no cap)")
     sp.add_argument("--timeout", type=float, help="stop the query after this many seconds (default: no limit)")
@@ -574,6 +586,7 @@ def parser() -> argparse.ArgumentParser:
     ib = sub.add_parser("import-bodies", help="import a membership list (CSV in the bodies.csv schema) as its own named graph")
     ib.add_argument("file")
     ib.add_argument("--name", help="name of the import (default: the file name)")
+    ib.add_argument("--replace", action="store_true", help="replace an earlier import of the same name")
     ib.set_defaults(func=cmd_import_bodies)
 
     ri = sub.add_parser("remove-import", help="remove an imported membership list and rebuild")
@@ -642,3 +655,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -13,6 +13,7 @@ from pathlib import Path
 from ingest.catalogue import Instrument
 from ingest.model import ParsedInstrument
 from kg.config import REPO_ROOT, cache_dir
+from kg.processes import die_with_parent
 
 EXTRACTOR_FILES = sorted((REPO_ROOT / "ingest" / "obligations").glob("*.py")) + \
     sorted((REPO_ROOT / "ingest" / "obligations").glob("*.json")) + \
@@ -64,7 +65,8 @@ def extract_all(pairs: list[tuple[Instrument, ParsedInstrument]], progress=None)
         workers = min(len(todo), os.cpu_count() or 1)
         ordered = sorted(todo, key=lambda p: -len(p[1].text))  # longest first balances the pool
         if workers > 1:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork"),
+                                     initializer=die_with_parent) as pool:
                 futures = {pool.submit(_extract, parsed): instrument for instrument, parsed in ordered}
                 for done, future in enumerate(as_completed(futures), start=1):
                     instrument = futures[future]

@@ -1,12 +1,15 @@
-"""Read-only guard for SPARQL typed by people: parse first, refuse what could change or leave the graph.
+"""Read-only check for SPARQL typed by people: refuse what could change the graph or leave it.
 
-The check works on the parsed query, not on the raw string: rdflib's SPARQL parser says whether
-the text is a query (SELECT, ASK, CONSTRUCT, DESCRIBE) or an update (INSERT, DELETE, LOAD, CLEAR,
-DROP, CREATE, ADD, MOVE, COPY), and the parse tree is walked for ``SERVICE`` at any depth,
-subqueries included. Oxigraph is the engine, so a query rdflib cannot parse is handed to
-Oxigraph's parser (on an empty in-memory store) for a positioned syntax error; if Oxigraph
-accepts what rdflib could not read, a token scan (strings, IRIs and comments removed) still
-refuses ``SERVICE``.
+The check reads the query's terminals (:mod:`kg.sparql_tokens`) and refuses a query that holds an
+update keyword (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY, WITH) or ``SERVICE``
+(a federated query: a request to any server the query names) anywhere. Keywords of the language are
+bare words, so a keyword the engine could act on is a token here. The text that then runs is the
+one read: the query with its comments blanked out (``CheckedQuery.text``), so what Oxigraph parses
+is made only of the tokens checked. The check fails closed: a text it cannot read token by token,
+brackets that do not match, codepoint escapes (``\u0053``: SPARQL decodes them before parsing, so
+they could spell a keyword), a query nested deeper than ``MAX_DEPTH`` or longer than ``MAX_CHARS``
+is refused with the reason and its place. Nothing is evaluated while checking; the engine's own
+syntax errors come from running the checked text.
 """
 
 from __future__ import annotations
@@ -15,83 +18,85 @@ import re
 from dataclasses import dataclass
 
 from ingest.errors import ForbiddenQueryError, QuerySyntaxError
+from kg.sparql_tokens import UnreadableQuery, line_and_column, nesting_depth, tokens, without_comments
 
-READ_FORMS = {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct",
-              "DescribeQuery": "describe"}
-UPDATE_KEYWORDS = {"InsertData": "INSERT DATA", "DeleteData": "DELETE DATA", "DeleteWhere": "DELETE WHERE",
-                   "Modify": "INSERT/DELETE … WHERE", "Load": "LOAD", "Clear": "CLEAR", "Drop": "DROP",
-                   "Create": "CREATE", "Add": "ADD", "Move": "MOVE", "Copy": "COPY"}
+UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
 READ_ONLY_HINT = ("the SPARQL console, `kg sparql` and `kg serve` only read the graph (change the data through "
                   "the sources and `python -m kg build`)")
 SERVICE_REFUSED = ("SERVICE (a federated query to another endpoint) is not allowed: queries here run over "
                    "this graph only")
+MAX_CHARS = 200_000  # a query this long is a mistake or an attack; the whole library's longest is 3 kB
+MAX_DEPTH = 32  # groups, brackets and parentheses nested deeper than this: the engine's parser recurses
+CODEPOINT_ESCAPE_RE = re.compile(r"\\[uU]")
 POSITION_RE = re.compile(r"error at (\d+):(\d+)")
-# what a token scan must skip: IRIs, strings (long and short) and comments
-NON_CODE_RE = re.compile(r'<[^<>"{}|^`\\\s]*>|"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"'
-                         r"|'(?:[^'\\\n]|\\.)*'|#[^\n]*")
 
 
 @dataclass(frozen=True)
 class CheckedQuery:
-    text: str
+    text: str  # what runs: the query's tokens, comments blanked out (positions unchanged)
     form: str  # select, ask, construct or describe
+    # the query names its own dataset (FROM / FROM NAMED): it runs over those graphs, not over the
+    # union of all graphs that queries read by default
+    own_dataset: bool = False
 
 
 def check_read_only(text: str) -> CheckedQuery:
-    """The query's form if it is a read-only query; ForbiddenQueryError or QuerySyntaxError otherwise."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
+    """The checked text and form of a read-only query; ForbiddenQueryError or QuerySyntaxError otherwise."""
     if not text or not text.strip():
         raise QuerySyntaxError("the query is empty")
+    if len(text) > MAX_CHARS:
+        raise QuerySyntaxError(f"the query is {len(text):,} characters long; queries up to {MAX_CHARS:,} are "
+                               "accepted (put long lists of values in a VALUES block of fewer rows, or in several "
+                               "queries)")
+    escape = CODEPOINT_ESCAPE_RE.search(text)
+    if escape:
+        raise _unreadable(text, "codepoint escapes such as \\u0041 are not accepted: write the character itself",
+                          escape.start())
     try:
-        tree = parseQuery(text)
+        read = tokens(text)
+        depth, deepest_at = nesting_depth(read)
+    except UnreadableQuery as err:
+        raise _unreadable(text, str(err), err.offset) from None
+    keywords = [(t.keyword, t) for t in read if t.keyword]
+    service = next((t for k, t in keywords if k == "SERVICE"), None)
+    if service is not None:
+        raise ForbiddenQueryError(SERVICE_REFUSED + _at(text, service.start))
+    updates = sorted({k for k, _ in keywords if k in UPDATE_KEYWORDS})
+    if updates:
+        raise ForbiddenQueryError(f"{', '.join(updates)}: updates are not allowed: {READ_ONLY_HINT}")
+    if depth > MAX_DEPTH:
+        raise _unreadable(text, f"brackets nested {depth} deep; up to {MAX_DEPTH} levels are accepted "
+                                "(write the pattern flatter)", deepest_at)
+    form = next((QUERY_FORMS[k] for k, _ in keywords if k in QUERY_FORMS), None)
+    if form is None:
+        raise QuerySyntaxError("this is not a query: it has no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return CheckedQuery(without_comments(text, read), form, any(k == "FROM" for k, _ in keywords))
+
+
+def reading_position(text: str) -> tuple[int, int] | None:
+    """Where a second, independent parser (rdflib's) stops reading a query the engine refused: the
+    start of the clause at fault, usually nearer the mistake than the engine's furthest position.
+    Only for the message: it evaluates nothing, and the text was already checked."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
     except ParseException as err:
-        tree, first_error = None, err
-    if tree is not None:
-        query = tree[1]
-        if _contains(tree, "ServiceGraphPattern"):
-            raise ForbiddenQueryError(SERVICE_REFUSED)
-        return CheckedQuery(text, READ_FORMS.get(query.name, "select"))
-    try:
-        update = parseUpdate(text)
-    except ParseException:
-        update = None
-    if update is not None and update.request:
-        names = sorted({UPDATE_KEYWORDS.get(op.name, op.name) for op in update.request})
-        raise ForbiddenQueryError(f"{', '.join(names)} is an update, and updates are not allowed: {READ_ONLY_HINT}")
-    return CheckedQuery(text, _oxigraph_check(text, (first_error.lineno, first_error.col)))
+        return err.lineno, err.col
+    except Exception:  # noqa: BLE001 — any other failure: no better position than the engine's
+        return None
+    return None
 
 
-def _contains(node, name: str) -> bool:
-    if getattr(node, "name", None) == name:
-        return True
-    if isinstance(node, dict):
-        return any(_contains(v, name) for v in node.values())
-    if isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-        return any(_contains(v, name) for v in node)
-    return False
+def _at(text: str, offset: int) -> str:
+    line, column = line_and_column(text, offset)
+    return f" (line {line}, column {column})"
 
 
-def _oxigraph_check(text: str, position: tuple[int, int] | None = None) -> str:
-    """Oxigraph's own parser: a positioned error, or the form of a query rdflib could not read."""
-    from pyoxigraph import QueryBoolean, QuerySolutions, Store
-
-    from kg.namespaces import prefixes
-
-    code = NON_CODE_RE.sub(" ", text)
-    if re.search(r"\bSERVICE\b", code, re.IGNORECASE):
-        raise ForbiddenQueryError(SERVICE_REFUSED)
-    for keyword in ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP"):
-        if re.search(rf"\b{keyword}\b", code, re.IGNORECASE):
-            raise ForbiddenQueryError(f"{keyword} is not allowed: {READ_ONLY_HINT}")
-    try:
-        result = Store().query(text, prefixes=prefixes())  # empty store: parses, evaluates nothing
-    except SyntaxError as err:
-        raise syntax_error(text, str(err), position) from None
-    if isinstance(result, QueryBoolean):
-        return "ask"
-    return "select" if isinstance(result, QuerySolutions) else "construct"
+def _unreadable(text: str, reason: str, offset: int) -> QuerySyntaxError:
+    return syntax_error(text, reason, line_and_column(text, offset))
 
 
 def syntax_error(text: str, message: str, position: tuple[int, int] | None = None) -> QuerySyntaxError:

@@ -4,12 +4,12 @@ rows kept as ``data/imports/<name>.csv``, each its own named graph after the reb
 from __future__ import annotations
 
 import csv
-import io
 import re
 
 from ingest.coordination import BODY_FIELDS, load_memberships
 from ingest.errors import PCGError
 from kg.config import imports_dir
+from kg.user_files import decode_text
 
 TEMPLATE = ",".join(BODY_FIELDS) + "\n" + (
     "XX-NCB,National Anti-Trafficking Coordination Body,national,XX,Financial Intelligence Unit (XFIU),fiu,yes,"
@@ -21,24 +21,39 @@ def import_name(name: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "import"
 
 
-def import_bodies(text: str, name: str) -> dict:
-    """Validate ``text``; write its good rows as an import and rebuild. Returns what happened."""
+class ImportExistsError(PCGError):
+    code = "E030"
+
+
+def read_import_file(data: bytes, where: str) -> str:
+    """A membership list's bytes as text (UTF-8), or a clear error naming the file."""
+    return decode_text(data, where, "membership list")
+
+
+def import_bodies(text: str, name: str, replace: bool = False, on_wait=None) -> dict:
+    """Validate ``text``; write its good rows as the import ``name`` and rebuild. An import of that
+    name is replaced only if ``replace``. Imports and builds take turns (kg.locks)."""
     from kg.build import build
+    from kg.locks import build_lock
 
     result = load_memberships(text)
     outcome = {"import": import_name(name), "imported_rows": len(result.memberships),
                "errors": [str(e) for e in result.errors]}
     if not result.memberships:
         return outcome
-    good_rows = {m.row for m in result.memberships}
-    records = list(csv.reader(io.StringIO(text)))
-    target = imports_dir() / f"{outcome['import']}.csv"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(records[0])
-        writer.writerows(r for n, r in enumerate(records[1:], start=2) if n in good_rows)
-    build(progress=None)
+    with build_lock(f"import of '{outcome['import']}'", on_wait):
+        target = imports_dir() / f"{outcome['import']}.csv"
+        if target.exists() and not replace:
+            raise ImportExistsError(f"an import named '{outcome['import']}' already exists; choose another name, "
+                                    "or replace it (kg import-bodies --replace, or the app's 'Replace' box)")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.with_suffix(".csv.tmp")
+        with staging.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=BODY_FIELDS)
+            writer.writeheader()
+            writer.writerows(result.good_rows)
+        staging.replace(target)
+        build(progress=None)
     return outcome
 
 
@@ -48,12 +63,14 @@ def list_imports() -> list[str]:
 
 def remove_import(name: str) -> None:
     from kg.build import build
+    from kg.locks import build_lock
 
-    target = imports_dir() / f"{import_name(name)}.csv"
-    if not target.exists():
-        raise PCGError(f"no import named '{name}' (imports: {', '.join(list_imports()) or 'none'})")
-    target.unlink()
-    build(progress=None)
+    with build_lock(f"removal of import '{import_name(name)}'"):
+        target = imports_dir() / f"{import_name(name)}.csv"
+        if not target.exists():
+            raise PCGError(f"no import named '{name}' (imports: {', '.join(list_imports()) or 'none'})")
+        target.unlink()
+        build(progress=None)
 
 
 def all_memberships():

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from pyoxigraph import NamedNode
 
+from ingest.errors import PCGError
 from kg.config import ONTOLOGY_NS, base_iri
 
 PREFIXES = {
@@ -43,8 +46,23 @@ def pcg(local: str) -> NamedNode:
     return NamedNode(ONTOLOGY_NS + local)
 
 
+ID_CHARACTERS_RE = re.compile(r"[A-Za-z0-9._~/:%-]+")
+
+
+class InvalidIdError(PCGError):
+    """An id (from a link, a form or the command line) that no instance of the graph can have."""
+
+    code = "E008"
+
+
 def entity(entity_id: str) -> NamedNode:
-    """Instance IRI for a provision, division or instrument id: ``uk-msa-2015/s54/1``."""
+    """Instance IRI for a provision, division or instrument id: ``uk-msa-2015/s54/1``. An id with
+    characters no id has (spaces, quotes, angle brackets, markup) is refused with a clear error,
+    wherever it came from."""
+    if not isinstance(entity_id, str) or not ID_CHARACTERS_RE.fullmatch(entity_id):
+        shown = str(entity_id)[:80]
+        raise InvalidIdError(f"{shown!r} is not an id of the graph: ids are lower-case words, digits and hyphens "
+                             "joined by '/' (e.g. uk-msa-2015/s54/1)")
     return NamedNode(id_ns() + entity_id)
 
 

@@ -2,7 +2,9 @@
 
 CSV, TSV, JSON and XML are written by pyoxigraph's own serialisers from the SPARQL JSON of a
 ``QueryResult``, so they follow the W3C specifications (TSV keeps datatypes and language tags;
-CSV keeps plain values, for spreadsheets). ``table`` is an aligned text table for terminals.
+CSV keeps plain values). ``csv`` is for spreadsheets: a value that starts like a formula is
+written as text (kg.spreadsheet); ``sparql-csv`` is the exact W3C CSV, for programs. ``table`` is
+an aligned text table for terminals.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
 from ingest.errors import UnknownFormatError
+from kg.spreadsheet import neutralise_csv
 from kg.user_query import QueryResult
 
 
@@ -26,7 +29,9 @@ class ResultsFormat:
 
 
 FORMATS = {f.name: f for f in (
-    ResultsFormat("csv", "CSV", "text/csv", "csv", QueryResultsFormat.CSV),
+    ResultsFormat("csv", "CSV (for spreadsheets)", "text/csv", "csv", QueryResultsFormat.CSV),
+    ResultsFormat("sparql-csv", "SPARQL CSV (exact W3C format, for programs)", "text/csv", "csv",
+                  QueryResultsFormat.CSV),
     ResultsFormat("tsv", "TSV", "text/tab-separated-values", "tsv", QueryResultsFormat.TSV),
     ResultsFormat("json", "SPARQL JSON", "application/sparql-results+json", "srj", QueryResultsFormat.JSON),
     ResultsFormat("xml", "SPARQL XML", "application/sparql-results+xml", "srx", QueryResultsFormat.XML),
@@ -41,9 +46,14 @@ def results_format(name: str) -> ResultsFormat:
 
 
 def serialize(result: QueryResult, name: str) -> bytes:
+    """The result in format ``name``; ``csv`` is the W3C CSV with formula-like cells neutralised for
+    spreadsheets (kg.spreadsheet), ``sparql-csv`` the exact W3C CSV."""
     fmt = results_format(name)
     parsed = parse_query_results(json.dumps(result.sparql_json()).encode("utf-8"), format=QueryResultsFormat.JSON)
-    return parsed.serialize(format=fmt.oxigraph)
+    data = parsed.serialize(format=fmt.oxigraph)
+    if name == "csv":
+        return neutralise_csv(data.decode("utf-8")).encode("utf-8")
+    return data
 
 
 def cell(binding: dict | None) -> str:

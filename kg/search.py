@@ -414,6 +414,12 @@ def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
     text, notes = clean_query(query)
     index = index or current_index()
     allowed = np.ones(len(index.units), dtype=bool)
+    for asked, known, what in ((instruments, {u.instrument for u in index.units}, "instrument"),
+                               (jurisdictions, {u.jurisdiction for u in index.units}, "jurisdiction")):
+        unknown = sorted(set(asked or ()) - known)
+        if unknown:
+            raise SearchInputError(f"no {what} {', '.join(map(repr, unknown))} in the search index; known: "
+                                   + ", ".join(sorted(known)))
     if instruments:
         allowed &= np.array([u.instrument in instruments for u in index.units])
     if jurisdictions:

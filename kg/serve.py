@@ -1,12 +1,8 @@
-"""``python -m kg serve``: the built store as a read-only SPARQL 1.1 Protocol endpoint.
-
-It runs Oxigraph's own server (``oxigraph serve-read-only``, from the ``oxigraph`` package in
-requirements.txt) over the current build's store, with the union of the named graphs as the
-default graph, as the app and CLI query it, behind a guard (kg/endpoint_guard.py) that refuses
-updates and SERVICE before Oxigraph sees the query; Oxigraph's read-only mode refuses updates too.
-Readers never lock the store (the app and the CLI query an in-memory copy; this server opens it
-read-only); a build writes a *new* store folder, so serving never blocks a rebuild — restart the
-server to serve the newer build.
+"""Starting servers: ``python -m kg serve`` (the read-only endpoint of :mod:`kg.endpoint`), the app
+for the browser tests and benchmarks, and, for the remote-store tests only, a writable Oxigraph
+server (``oxigraph serve``, from the ``oxigraph`` package in requirements.txt) standing in for a
+user's own triple store. The endpoint serves the build it started with; a build writes a *new*
+folder, so serving never blocks a rebuild — restart the server to serve the newer build.
 """
 
 from __future__ import annotations
@@ -23,8 +19,10 @@ from pathlib import Path
 
 from ingest.errors import EndpointError
 from kg import store as stores
+from kg.processes import die_with_parent, spawn
 
 DEFAULT_PORT = 7878
+DEFAULT_TIMEOUT_S = 60
 
 
 def oxigraph_binary() -> str:
@@ -97,25 +95,26 @@ def start_app(repo: Path, seconds: float = 60) -> tuple[subprocess.Popen, str]:
 def start(location: Path | None = None, host: str = "127.0.0.1", port: int | None = None, *,
           read_only: bool = True, timeout_s: int | None = None):
     """Start a server; returns it (``terminate()``/``wait()``) and its query URL
-    (``http://host:port/query``). A read-only server is Oxigraph on a private loopback port behind
-    the guard of :mod:`kg.endpoint_guard`; a writable one (``read_only=False``, the remote-store
-    tests' stand-in for a user's triple store) is Oxigraph alone."""
-    if location is None:
-        location = stores.require_current_build().store
+    (``http://host:port/query``). A read-only server is :class:`kg.endpoint.SparqlEndpoint` over the
+    current build (or the build folder ``location``), answering in this process with the console's
+    checked query workers; a writable one (``read_only=False``, the remote-store tests' stand-in for
+    a user's triple store) is Oxigraph's own server on the store folder ``location``."""
     port = port or free_port()
     with socket.socket() as s:
         if s.connect_ex((host, port)) == 0:
             raise EndpointError(f"port {port} on {host} is already in use; choose another with --port")
-    backend_port = free_port() if read_only else port
-    backend_host = "127.0.0.1" if read_only else host
-    process = subprocess.Popen(server_command(location, backend_host, backend_port, read_only=read_only,
-                                              timeout_s=timeout_s),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ})
-    backend = f"http://{backend_host}:{backend_port}"
-    wait_until_up(process, backend + "/query")
     if not read_only:
-        return process, backend + "/query"
-    from kg.endpoint_guard import GuardedEndpoint
+        process = spawn(server_command(location, host, port, read_only=False, timeout_s=timeout_s),
+                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ},
+                        preexec_fn=die_with_parent)
+        url = f"http://{host}:{port}/query"
+        wait_until_up(process, url)
+        return process, url
+    from kg.endpoint import SparqlEndpoint
 
-    return GuardedEndpoint(host, port, backend, process), f"http://{host}:{port}/query"
-
+    build_root = str(location or stores.require_current_build().root)
+    try:
+        endpoint = SparqlEndpoint(host, port, build_root, float(timeout_s or DEFAULT_TIMEOUT_S))
+    except OSError as err:
+        raise EndpointError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    return endpoint, f"http://{host}:{port}/query"

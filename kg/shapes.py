@@ -13,6 +13,7 @@ from pyoxigraph import Quad, RdfFormat, serialize
 
 from ingest.errors import ValidationError
 from kg.config import ONTOLOGY_DIR
+from kg.processes import die_with_parent
 
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 MAX_LISTED = 10
@@ -92,7 +93,8 @@ def validate_quads(quads: list[Quad]) -> None:
     if len(payloads) == 1:
         found = _violations_of_ntriples(payloads[0])
     else:
-        with ProcessPoolExecutor(max_workers=len(payloads), mp_context=mp.get_context("fork")) as pool:
+        with ProcessPoolExecutor(max_workers=len(payloads), mp_context=mp.get_context("fork"),
+                                 initializer=die_with_parent) as pool:
             found = sorted(line for part in pool.map(_violations_of_ntriples, payloads) for line in part)
     if found:
         kinds = Counter(line.split(": ", 1)[1] for line in found)

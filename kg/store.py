@@ -18,9 +18,16 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store
 
 from kg.config import data_dir, sparql_endpoint
-from ingest.errors import NoGraphError
+from ingest.errors import NoGraphError, PCGError
 
 PARTIAL_SUFFIX = ".partial"
+
+
+class BuildIncompleteError(PCGError):
+    """A finished build lacks a part it must have; it is not published."""
+
+    code = "E009"
+
 KEEP_PREVIOUS_BUILDS = 1
 
 
@@ -80,8 +87,36 @@ def new_build_dir(build_id: str) -> BuildPaths:
     return BuildPaths(root)
 
 
+def missing_parts(build: BuildPaths) -> list[str]:
+    """What a finished build lacks (an empty list for a complete one): its manifest, which must
+    parse, the dumps, the store (unless the graph went to a remote endpoint), the search index and
+    the theme outputs."""
+    missing = []
+    try:
+        manifest = json.loads(build.manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return ["manifest.json"]
+    needed = [build.trig, build.turtle, build.root / "search" / "index.json", build.root / "search" / "dense.npy",
+              build.root / "themes" / "coverage.json"]
+    if manifest.get("store", "embedded") == "embedded":
+        needed.append(build.store)
+    for path in needed:
+        if not path.exists() or (path.is_file() and path.stat().st_size == 0):
+            missing.append(str(path.relative_to(build.root)))
+    return missing
+
+
+def is_complete(build: BuildPaths | None) -> bool:
+    return build is not None and not missing_parts(build)
+
+
 def publish(partial: BuildPaths) -> BuildPaths:
-    """Make a finished build current: rename it, then swap the symlink atomically."""
+    """Make a finished build current: check it is complete, rename it, then swap the symlink
+    atomically. An incomplete one is refused, and the build in service stays."""
+    missing = missing_parts(partial)
+    if missing:
+        raise BuildIncompleteError(f"the new build in {partial.root} lacks {', '.join(missing)}; the graph in "
+                                   f"service was kept. Run `python -m kg build` again")
     final = BuildPaths(partial.root.with_name(partial.root.name.removesuffix(PARTIAL_SUFFIX)))
     os.replace(partial.root, final.root)
     link, tmp_link = current_link(), data_dir() / "current.swap"
@@ -94,7 +129,8 @@ def publish(partial: BuildPaths) -> BuildPaths:
 
 
 def prune_old_builds(keep: Path) -> None:
-    """Remove abandoned partial builds and all but the newest previous build."""
+    """Remove all builds but the one in service and the newest previous *complete* build, kept for
+    rollback (an incomplete one is no fallback and goes too)."""
     root = builds_dir()
     if not root.exists():
         return
@@ -102,8 +138,11 @@ def prune_old_builds(keep: Path) -> None:
         (p for p in root.iterdir() if p.is_dir() and not p.name.endswith(PARTIAL_SUFFIX) and p != keep),
         key=lambda p: p.name,
     )
-    for old in finished[:-KEEP_PREVIOUS_BUILDS] if KEEP_PREVIOUS_BUILDS else finished:
-        shutil.rmtree(old, ignore_errors=True)
+    complete = [p for p in finished if is_complete(BuildPaths(p))]
+    kept = set(complete[-KEEP_PREVIOUS_BUILDS:]) if KEEP_PREVIOUS_BUILDS else set()
+    for old in finished:
+        if old not in kept:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def remove_partial_builds() -> list[Path]:

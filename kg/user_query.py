@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Triple
 
 from ingest.errors import EndpointError, PCGError, QueryTimeoutError
-from kg.guard import check_read_only, syntax_error
+from kg.guard import CheckedQuery, check_read_only, reading_position, syntax_error
+from kg.processes import spawn
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 APP_ROW_CAP = 5000
@@ -96,16 +97,18 @@ def collect(results, form: str, row_cap: int | None) -> QueryResult:
     return out
 
 
-def execute(store, text: str, form: str, row_cap: int | None, timeout: float | None = None) -> QueryResult:
-    """Run an already checked query on ``store`` (embedded or remote) in this process."""
+def execute(store, text: str, form: str, row_cap: int | None, timeout: float | None = None,
+            own_dataset: bool = False) -> QueryResult:
+    """Run an already checked query on ``store`` (embedded or remote) in this process: over the union
+    of the named graphs, unless the query names its own dataset with FROM."""
     from kg.namespaces import prefixes
 
     started = time.perf_counter()
     kwargs = {"timeout": timeout} if timeout is not None and not hasattr(store, "bulk_extend") else {}
     try:
-        results = store.query(text, prefixes=prefixes(), use_default_graph_as_union=True, **kwargs)
+        results = store.query(text, prefixes=prefixes(), use_default_graph_as_union=not own_dataset, **kwargs)
     except SyntaxError as err:
-        raise syntax_error(text, str(err)) from None
+        raise syntax_error(text, str(err), reading_position(text)) from None
     out = collect(results, form, row_cap)
     out.seconds = time.perf_counter() - started
     return out
@@ -118,10 +121,10 @@ def run(text: str, *, row_cap: int | None = None, timeout: float | None = None, 
     checked = check_read_only(text)
     store = store if store is not None else read.store()
     if timeout is None or not hasattr(store, "bulk_extend"):  # no limit, or remote (HTTP timeout)
-        return execute(store, checked.text, checked.form, row_cap, timeout)
+        return execute(store, checked.text, checked.form, row_cap, timeout, checked.own_dataset)
     from kg import store as stores
 
-    return _worker().run(str(stores.require_current_build().root), checked.text, checked.form, row_cap, timeout)
+    return _worker().run(str(stores.require_current_build().root), checked, row_cap, timeout)
 
 
 class Worker:
@@ -134,8 +137,8 @@ class Worker:
     def _start(self) -> subprocess.Popen:
         if self.process is None or self.process.poll() is not None:
             repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-            self.process = subprocess.Popen([sys.executable, "-m", "kg.user_query"], cwd=repo,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+            self.process = spawn([sys.executable, "-m", "kg.user_query"], cwd=repo, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, text=True, bufsize=1)
         return self.process
 
     def stop(self) -> None:
@@ -144,11 +147,12 @@ class Worker:
             self.process.wait()
         self.process = None
 
-    def run(self, build_root: str, text: str, form: str, row_cap: int | None, timeout: float) -> QueryResult:
+    def run(self, build_root: str, checked: CheckedQuery, row_cap: int | None, timeout: float) -> QueryResult:
         with self.lock:
             process = self._start()
             started = time.perf_counter()
-            process.stdin.write(json.dumps({"build": build_root, "query": text, "form": form, "cap": row_cap}) + "\n")
+            process.stdin.write(json.dumps({"build": build_root, "query": checked.text, "form": checked.form,
+                                            "own_dataset": checked.own_dataset, "cap": row_cap}) + "\n")
             process.stdin.flush()
             ready, _, _ = io_select.select([process.stdout], [], [], timeout)
             if not ready:
@@ -180,13 +184,20 @@ def _worker() -> Worker:
 
 def worker_main() -> None:
     """The worker's loop: one JSON request per line in, one JSON answer per line out."""
+    from kg.processes import die_with_parent
     from kg.store import memory_copy
 
+    die_with_parent()
+    loaded: dict[str, object] = {}  # the build's in-memory copy, loaded once (about 1 s) and kept
     for line in sys.stdin:
         request = json.loads(line)
         try:
-            store = memory_copy(request["build"])
-            result = execute(store, request["query"], request["form"], request["cap"])
+            if request["build"] not in loaded:
+                loaded.clear()
+                loaded[request["build"]] = memory_copy(request["build"])
+            store = loaded[request["build"]]
+            result = execute(store, request["query"], request["form"], request["cap"],
+                             own_dataset=request["own_dataset"])
             answer = {"result": result.as_dict()}
         except PCGError as err:
             answer = {"code": err.code, "error": err.message}

@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kg.spreadsheet import frame_csv
 from ui import common
 
 STANCE = {"for": "✔", "against": "✘", "none": "–"}
@@ -47,7 +48,7 @@ def labels(build: str) -> dict[str, str]:
 
 def downloads(name: str, frame: pd.DataFrame, data: dict, html_report: str, key: str) -> None:
     c1, c2, c3 = st.columns(3)
-    c1.download_button("Download CSV", frame.to_csv(index=False), file_name=f"{name}.csv", mime="text/csv",
+    c1.download_button("Download CSV", frame_csv(frame), file_name=f"{name}.csv", mime="text/csv",
                        key=f"{key}-csv")
     c2.download_button("Download JSON", json.dumps(data, ensure_ascii=False, indent=1), file_name=f"{name}.json",
                        mime="application/json", key=f"{key}-json")
@@ -123,7 +124,7 @@ def references_table(build: str) -> None:
     export = frame[["citing", "citing_citation", "citing_instrument", "cited", "cited_citation", "cited_instrument",
                     "cited_label", "citing_text"]]
     c1, c2 = st.columns(2)
-    c1.download_button("Download CSV", export.to_csv(index=False), file_name="cross-references.csv",
+    c1.download_button("Download CSV", frame_csv(export), file_name="cross-references.csv",
                        mime="text/csv", key="xref-csv")
     c2.download_button("Download JSON", export.to_json(orient="records", force_ascii=False, indent=1),
                        file_name="cross-references.json", mime="application/json", key="xref-json")

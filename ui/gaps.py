@@ -8,6 +8,7 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from kg.spreadsheet import frame_csv
 from ui import common
 
 BADGE = {"represented": "represented", "partner_only": "partner or observer only",
@@ -82,22 +83,28 @@ with common.friendly_errors():
         "financial": "Financial members", "evidence_year": st.column_config.NumberColumn("Evidence year", format="%d"),
         "stale_flag": "Evidence"})
     c1, c2 = st.columns(2)
-    c1.download_button("Download the report (CSV)", view.drop(columns=["indirect_paths"]).to_csv(index=False),
+    c1.download_button("Download the report (CSV)", frame_csv(view.drop(columns=["indirect_paths"])),
                        file_name="coordination-gaps.csv", mime="text/csv")
     c2.download_button("Download the report (JSON)", view.to_json(orient="records", indent=1),
                        file_name="coordination-gaps.json", mime="application/json")
 
     with st.expander("Bring your own membership list"):
-        from kg.imports import TEMPLATE, import_bodies, list_imports, remove_import
+        from kg.imports import TEMPLATE, import_bodies, list_imports, read_import_file, remove_import
 
         st.download_button("Download the CSV template", TEMPLATE, file_name="membership-template.csv",
                            mime="text/csv")
         upload = st.file_uploader("Upload a membership list (CSV in the template's columns)", type=["csv"])
+        replace = st.checkbox("Replace an earlier import of the same name")
         if upload is not None and st.button("Validate and import"):
-            with st.spinner("Validating and rebuilding the graph…"):
-                outcome = import_bodies(upload.getvalue().decode("utf-8-sig", errors="replace"), upload.name[:-4])
+            with st.spinner("Validating and rebuilding the graph (another build or import first, if one is "
+                            "running)…"):
+                outcome = import_bodies(read_import_file(upload.getvalue(), upload.name), upload.name.removesuffix(".csv"),
+                                        replace=replace)
             st.cache_data.clear()
-            st.success(f"Imported {outcome['imported_rows']} row(s) as '{outcome['import']}'.")
+            if outcome["imported_rows"]:
+                st.success(f"Imported {outcome['imported_rows']} row(s) as '{outcome['import']}'.")
+            else:
+                st.error(f"Nothing imported: no valid row in {upload.name}.")
             for error in outcome["errors"]:
                 st.warning(error)
         for name in list_imports():

@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from kg.spreadsheet import frame_csv
 from ui import common
 from ui.cards import KIND_LABELS, NORMATIVE, STYLE, card
 
@@ -106,7 +107,7 @@ def financial_sector(build: str, instrument_id: str, instruments: dict) -> None:
         st.markdown("".join(reach_item(i, build) for i in items), unsafe_allow_html=True)
     company_norms(reach["company_norms"], name)
     c1, c2 = st.columns(2)
-    c1.download_button("Download the financial-sector items (CSV)", reach_table(reach).to_csv(index=False),
+    c1.download_button("Download the financial-sector items (CSV)", frame_csv(reach_table(reach)),
                        file_name=f"financial-reach-{instrument_id}.csv", mime="text/csv")
     c2.download_button("Download the financial-sector items (JSON)", json.dumps(reach, ensure_ascii=False, indent=1),
                        file_name=f"financial-reach-{instrument_id}.json", mime="application/json")
@@ -210,7 +211,7 @@ with common.friendly_errors():
         page = st.number_input("Page", min_value=1, max_value=pages, value=1, step=1) if pages > 1 else 1
         for _, row in view.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE].iterrows():
             st.markdown(card(row), unsafe_allow_html=True)
-        st.download_button("Download these norms (CSV)", view.drop(columns=["start", "end"]).to_csv(index=False),
+        st.download_button("Download these norms (CSV)", frame_csv(view.drop(columns=["start", "end"])),
                            file_name="obligations.csv", mime="text/csv")
     with finance_tab:
         financial_sector_tab(build, chosen_instruments, instruments)
