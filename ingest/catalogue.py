@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ingest.errors import MetadataError, SourceTextError, UnknownInstrumentError
-from ingest.layouts import parse_text
+from ingest.layouts import get_layout, parse_text
 from ingest.model import ParsedInstrument
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
@@ -133,6 +133,7 @@ def load_instrument(folder: Path) -> Instrument:
     except json.JSONDecodeError as err:
         raise MetadataError(f"invalid JSON: {err.msg}", path=path, line=err.lineno) from None
     validate_metadata(meta, path)
+    get_layout(meta["layout"], path=path)
     if meta["id"] != folder.name:
         raise MetadataError(f"id '{meta['id']}' does not match the folder name '{folder.name}'", path=path)
     return Instrument(meta=meta, folder=folder)

@@ -72,6 +72,12 @@ class UnknownInstrumentError(PCGError):
     code = "E007"
 
 
+class UnknownJurisdictionError(PCGError):
+    """A jurisdiction code the graph or the coordination data has nothing for."""
+
+    code = "E031"
+
+
 class ForbiddenQueryError(PCGError):
     """A SPARQL request that could change data or reach outside the graph (updates, LOAD, CLEAR,
     DROP, INSERT, DELETE, SERVICE): refused before anything runs."""

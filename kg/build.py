@@ -17,11 +17,12 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 
 from ingest import PIPELINE_VERSION
-from ingest.catalogue import SOURCES_DIR, list_instruments
+from ingest.catalogue import list_instruments
 from ingest.cross_references import corpus_cross_references
 from kg import store as stores
 from kg.locks import build_lock
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir, sparql_endpoint
+from kg.config import sources_dir as configured_sources_dir
 from kg.namespaces import entity, graph_iri, pcg, prefixes, term
 from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
 from kg.extraction import extract_all, not_extracted_note
@@ -145,14 +146,14 @@ def _now() -> str:
 
 
 def build(
-    *, sources_dir: Path = SOURCES_DIR, force: bool = False, readapt: bool = False, progress: Progress | None = None,
+    *, sources_dir: Path | None = None, force: bool = False, readapt: bool = False, progress: Progress | None = None,
     on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """``readapt``: use the search encoder adapted to exactly this corpus, never one reused from an
     earlier corpus (kg.encoder); a build that reused one is then not skipped. One build at a time
     per data folder (kg.locks): a second waits, and ``on_wait`` hears why."""
     with build_lock("build", on_wait):
-        return _build(sources_dir, force, readapt, progress)
+        return _build(sources_dir or configured_sources_dir(), force, readapt, progress)
 
 
 def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | None) -> BuildReport:

@@ -40,6 +40,7 @@ def cmd_build(args) -> int:
     from kg.build import build
 
     report = build(force=args.force, readapt=args.readapt, progress=None if args.quiet else _progress_bar(),
+                   on_wait=lambda message: print(message, file=sys.stderr),
                    **({"sources_dir": Path(args.sources)} if args.sources else {}))
     if args.json:
         print(json.dumps({**report.as_dict(), "search_encoder": report.encoder}, indent=2))

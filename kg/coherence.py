@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import PCGError
+from ingest.errors import PCGError, UnknownJurisdictionError
 from ingest.jurisdictions import applicable_instruments, label as jurisdiction_label
 
 NORMATIVE = ("obligation", "prohibition", "permission")
@@ -29,10 +29,6 @@ SNIPPET = 400
 
 class UnknownProvisionError(PCGError):
     code = "E030"
-
-
-class UnknownJurisdictionError(PCGError):
-    code = "E031"
 
 
 # --- built with the graph ------------------------------------------------------------------------

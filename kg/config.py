@@ -1,6 +1,7 @@
 """Paths and names, overridable by environment variables so one code base serves many set-ups.
 
 - ``PCG_DATA_DIR``: where builds live (default ``<repo>/data``).
+- ``PCG_SOURCES_DIR``: the law texts a build reads when none is named (default ``ingest/sources``).
 - ``PCG_CACHE_DIR``: where extraction and embedding caches live (default ``<data>/cache``).
 - ``PCG_BASE_IRI``: namespace instance IRIs are minted under
   (default ``https://w3id.org/policy-coherence-graph/``).
@@ -19,6 +20,14 @@ ONTOLOGY_DIR = REPO_ROOT / "ontology"
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 DEFAULT_BASE_IRI = "https://w3id.org/policy-coherence-graph/"
 ONTOLOGY_NS = "https://w3id.org/policy-coherence-graph/ontology#"
+
+
+def sources_dir() -> Path:
+    """The law texts a build reads when none is named (``PCG_SOURCES_DIR``, default ``ingest/sources``):
+    a data folder built from another corpus is rebuilt from it (after an import, say)."""
+    from ingest.catalogue import SOURCES_DIR
+
+    return Path(os.environ.get("PCG_SOURCES_DIR", SOURCES_DIR))
 
 
 def data_dir() -> Path:

@@ -12,6 +12,7 @@ from functools import lru_cache
 import networkx as nx
 
 from ingest.coordination import FINANCIAL_KINDS, Membership, Partnership
+from ingest.errors import UnknownJurisdictionError
 from ingest.jurisdictions import applicable_instruments
 
 STALE_AFTER_YEARS = 5
@@ -164,6 +165,10 @@ def analyse(memberships: list[Membership], partnerships: list[Partnership], *, t
             statement=statement, indirect_paths=indirect_paths(graph, f"body:{body_id}") if status != "represented" else [],
             members=len({m.member_name for m in rows}),
         ))
+    if jurisdiction and not out:
+        known = sorted({m.jurisdiction for m in memberships})
+        raise UnknownJurisdictionError(f"no coordinating body in '{jurisdiction}' in the membership data; "
+                                       f"known: {', '.join(known)}")
     return out
 
 

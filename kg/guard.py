@@ -26,6 +26,7 @@ READ_ONLY_HINT = ("the SPARQL console, `kg sparql` and `kg serve` only read the 
                   "the sources and `python -m kg build`)")
 SERVICE_REFUSED = ("SERVICE (a federated query to another endpoint) is not allowed: queries here run over "
                    "this graph only")
+UNDECODABLE_RE = re.compile("[\ud800-\udfff]")
 MAX_CHARS = 200_000  # a query this long is a mistake or an attack; the whole library's longest is 3 kB
 MAX_DEPTH = 32  # groups, brackets and parentheses nested deeper than this: the engine's parser recurses
 CODEPOINT_ESCAPE_RE = re.compile(r"\\[uU]")
@@ -49,6 +50,12 @@ def check_read_only(text: str) -> CheckedQuery:
         raise QuerySyntaxError(f"the query is {len(text):,} characters long; queries up to {MAX_CHARS:,} are "
                                "accepted (put long lists of values in a VALUES block of fewer rows, or in several "
                                "queries)")
+    undecodable = UNDECODABLE_RE.search(text)
+    if undecodable:
+        # a lone surrogate is what Python makes of bytes that are not UTF-8 (a command-line argument,
+        # a file read with errors="surrogateescape"); no engine can be given it
+        raise _unreadable(text, "the query is not valid UTF-8 text here; save or type it as UTF-8",
+                          undecodable.start())
     escape = CODEPOINT_ESCAPE_RE.search(text)
     if escape:
         raise _unreadable(text, "codepoint escapes such as \\u0041 are not accepted: write the character itself",

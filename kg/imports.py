@@ -22,7 +22,7 @@ def import_name(name: str) -> str:
 
 
 class ImportExistsError(PCGError):
-    code = "E030"
+    code = "E032"
 
 
 def read_import_file(data: bytes, where: str) -> str:

@@ -30,9 +30,9 @@ class ResultsFormat:
 
 FORMATS = {f.name: f for f in (
     ResultsFormat("csv", "CSV (for spreadsheets)", "text/csv", "csv", QueryResultsFormat.CSV),
-    ResultsFormat("sparql-csv", "SPARQL CSV (exact W3C format, for programs)", "text/csv", "csv",
+    ResultsFormat("sparql-csv", "SPARQL CSV", "text/csv", "csv",
                   QueryResultsFormat.CSV),
-    ResultsFormat("tsv", "TSV", "text/tab-separated-values", "tsv", QueryResultsFormat.TSV),
+    ResultsFormat("tsv", "SPARQL TSV", "text/tab-separated-values", "tsv", QueryResultsFormat.TSV),
     ResultsFormat("json", "SPARQL JSON", "application/sparql-results+json", "srj", QueryResultsFormat.JSON),
     ResultsFormat("xml", "SPARQL XML", "application/sparql-results+xml", "srx", QueryResultsFormat.XML),
 )}

@@ -144,7 +144,7 @@ def scorecard(code: str) -> dict:
     labels = theme_labels()
     _, memberships = all_memberships()
     mine = [m for m in memberships if m.jurisdiction.upper() == code]
-    bodies = analyse(memberships, shipped_partnerships(), jurisdiction=code)
+    bodies = analyse(memberships, shipped_partnerships(), jurisdiction=code) if mine else []
     norms = [o for o in read.obligations(normative_only=True) if o["instrument"] in applying]
     law = ", ".join(applying) or "no instrument of this jurisdiction in the graph"
     # what business-conduct law asks of the financial sector: the instruments that bring financial

@@ -9,7 +9,7 @@ from ingest.errors import PCGError
 
 
 class UserFileError(PCGError):
-    code = "E031"
+    code = "E033"
 
 
 def decode_text(data: bytes, where: str, what: str = "file") -> str:

@@ -18,7 +18,7 @@ def test_a_shared_query_link_runs_and_offers_every_download(browser, app_url):  
     caption = page.get_by_text(re.compile(r"\d+ row\(s\) in")).first
     caption.wait_for(timeout=60_000)
     assert int(caption.inner_text().split()[0].replace(",", "")) >= 12
-    for label in ("CSV", "TSV", "SPARQL JSON", "SPARQL XML"):
+    for label in ("CSV (for spreadsheets)", "SPARQL CSV", "SPARQL TSV", "SPARQL JSON", "SPARQL XML"):
         page.get_by_text(f"Download {label}", exact=True).first.wait_for(timeout=30_000)
     (REPO / "test-artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(REPO / "test-artifacts" / "sparql.png"), full_page=True)

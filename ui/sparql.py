@@ -118,3 +118,6 @@ with common.friendly_errors():
             column.download_button(f"Download {fmt.label}", serialize(result, fmt.name),
                                    file_name=f"results.{fmt.extension}", mime=fmt.media_type,
                                    key=f"download-{fmt.name}")
+        st.caption("CSV (for spreadsheets) writes a cell that a spreadsheet would run as a formula (one "
+                   "starting with =, +, -, @) as text. The SPARQL formats are the exact W3C results formats, "
+                   "for programs: they keep every value as it is in the graph.")

@@ -30,13 +30,14 @@ def layout_names() -> list[str]:
     return sorted(_REGISTRY)
 
 
-def get_layout(name: str) -> Layout:
+def get_layout(name: str, path: str | None = None) -> Layout:
+    """The layout registered as ``name``; ``path`` is the file that named it, for the message."""
     _load_builtin()
     try:
         return _REGISTRY[name]()
     except KeyError:
         raise UnknownLayoutError(
-            f"unknown layout '{name}'; known layouts: {', '.join(sorted(_REGISTRY))}"
+            f"unknown layout '{name}'; known layouts: {', '.join(sorted(_REGISTRY))}", path=path
         ) from None
 
 
