@@ -164,21 +164,19 @@ def test_every_csv_download_in_the_app_is_neutralised(formula_import, browser, t
         server, url = start_app(REPO)  # reads the scratch data folder: the environment carries it
     except EndpointError as err:
         pytest.fail(str(err))
+    def download(address: str, label: str) -> str:
+        page.goto(address)
+        button = page.get_by_text(label).first
+        button.wait_for(timeout=60_000)
+        with page.expect_download(timeout=30_000) as got:
+            button.click()
+        return Path(got.value.path()).read_text(encoding="utf-8")
+
     try:
         page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        downloads = {}
-        page.goto(f"{url}/gaps")
-        button = page.get_by_text("Download the report (CSV)").first
-        button.wait_for(timeout=60_000)
-        with page.expect_download(timeout=30_000) as got:
-            button.click()
-        downloads["gaps"] = Path(got.value.path()).read_text(encoding="utf-8")
-        page.goto(f"{url}/sparql?{urllib.parse.urlencode({'query': MEMBER_NAMES})}")
-        button = page.get_by_text("Download CSV (for spreadsheets)").first
-        button.wait_for(timeout=60_000)
-        with page.expect_download(timeout=30_000) as got:
-            button.click()
-        downloads["console"] = Path(got.value.path()).read_text(encoding="utf-8")
+        downloads = {"gaps": download(f"{url}/gaps", "Download the report (CSV)"),
+                     "console": download(f"{url}/sparql?{urllib.parse.urlencode({'query': MEMBER_NAMES})}",
+                                         "Download CSV (for spreadsheets)")}
         page.close()
     finally:
         server.terminate()
