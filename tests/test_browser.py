@@ -3,6 +3,7 @@ Chromium (Playwright), and read its text off the rendered page."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 
@@ -31,8 +32,10 @@ def browser():
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def app_url(built_graph):
+@contextlib.contextmanager
+def serving_app():
+    """The app in a process of its own (reading this process's environment: its data folder), its
+    URL while the block runs; a failure to start fails the test with the reason."""
     from ingest.errors import EndpointError
     from kg.serve import start_app
 
@@ -40,9 +43,17 @@ def app_url(built_graph):
         server, url = start_app(REPO)
     except EndpointError as err:
         pytest.fail(str(err))
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(built_graph):
+    with serving_app() as url:
+        yield url
 
 
 def test_shareable_link_renders_the_provision_text(browser, app_url):

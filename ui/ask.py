@@ -4,8 +4,6 @@ The question is kept in the URL (``/ask?q=…``) so a search can be shared. Answ
 own words: no generated prose.
 """
 
-import html
-
 import streamlit as st
 
 from ui import common
@@ -22,29 +20,29 @@ EXAMPLES = [
 
 
 def highlight(text: str, sentence: str | None) -> str:
-    escaped = html.escape(text)
+    escaped = common.escape(text)
     if sentence and sentence in text:
-        return escaped.replace(html.escape(sentence), f"<mark>{html.escape(sentence)}</mark>", 1)
+        return escaped.replace(common.escape(sentence), f"<mark>{common.escape(sentence)}</mark>", 1)
     return escaped
 
 
 def answer_card(rank: int, hit: dict, titles: dict) -> None:
     with st.container(border=True):
         title = titles.get(hit["instrument"], hit["instrument"])
-        st.markdown(f"**{rank}. [{hit['citation']}]({common.provision_link(hit['provision'])})** · {title}"
-                    + (f" — *{hit['heading']}*" if hit.get("heading") else ""))
+        st.markdown(f"**{rank}. {common.link(hit['citation'], common.provision_link(hit['provision']))}** · "
+                    f"{common.md(title)}" + (f" — *{common.md(hit['heading'])}*" if hit.get("heading") else ""))
         st.markdown(f"<div class='answer-text'>{highlight(hit['text'][:1500], hit.get('best_sentence'))}"
                     f"{'…' if len(hit['text']) > 1500 else ''}</div>", unsafe_allow_html=True)
         if hit["obligations"]:
-            st.caption("Norms here: " + "; ".join(
+            st.caption("Norms here: " + "; ".join(common.md(
                 f"{o['modality']} ({o['strength'] or '–'}) on {o['actor'] or 'unknown'}"
-                f" [{KIND_LABELS.get(o['actor_kind'], o['actor_kind'] or '?')}]" for o in hit["obligations"][:4]))
+                f" [{KIND_LABELS.get(o['actor_kind'], o['actor_kind'] or '?')}]") for o in hit["obligations"][:4]))
         if hit["related"]:
             st.caption("Related provisions in other instruments: " + " · ".join(
-                f"[{r['citation']}]({common.provision_link(r['provision'])})" for r in hit["related"]))
+                common.link(r["citation"], common.provision_link(r["provision"])) for r in hit["related"]))
         if hit["also"]:
             st.caption("Also matching in the same article: " + ", ".join(
-                f"[{p.split('/', 1)[1]}]({common.provision_link(p)})" for p in hit["also"][:6]))
+                common.link(p.split("/", 1)[1], common.provision_link(p)) for p in hit["also"][:6]))
 
 
 def set_example(example: str) -> None:
@@ -87,7 +85,7 @@ with common.friendly_errors():
                                  jurisdictions=chosen_jurisdictions or None, actor_kinds=chosen_kinds or None,
                                  modalities=chosen_modalities or None)
         for note in notes:
-            st.info(note)
+            st.info(common.md(note))  # a note may quote the question
         if not hits:
             st.warning("No provision matches. Try other words, or remove filters.")
         for rank, hit in enumerate(hits, start=1):

@@ -7,6 +7,7 @@ import re
 
 import streamlit as st
 
+from ingest.errors import PCGError
 from ui import common
 from ui.cards import STYLE, card
 
@@ -40,10 +41,10 @@ def contents(nodes: list[dict], current: str | None) -> None:
     for node in nodes:
         if node["kind"] == "division":
             heading = f" — {node['heading']}" if node.get("heading") else ""
-            st.markdown(f"**{common.escape(division_label(node))}{common.escape(heading)}**")
+            st.markdown(f"**{common.md(division_label(node))}{common.md(heading)}**")
         elif kinds.get(node["parent"]) in (None, "division"):
             selected = current is not None and (current == node["id"] or current.startswith(node["id"] + "/"))
-            st.button(node_label(node)[:70], key=f"nav-{node['id']}",
+            st.button(common.md(node_label(node)[:70]), key=f"nav-{node['id']}",
                       type="primary" if selected else "tertiary",
                       on_click=select_provision, args=(node["id"],))
 
@@ -136,36 +137,41 @@ def references_view(build: str, row: dict, instruments_by_id: dict) -> None:
 
 
 def provision_view(build: str, provision_id: str, nodes_by_id: dict, instruments_by_id: dict) -> None:
-    row = common.provision(build, provision_id)
+    try:
+        row = common.provision(build, provision_id)
+    except PCGError as err:  # an id no provision can have (from a link): said here, the contents stay usable
+        st.error(common.error_text(err))
+        return
     if row is None:
-        st.error(f"No provision '{provision_id}' in the graph. Check the link, or pick one from the contents.")
+        st.error(f"No provision '{common.md(provision_id)}' in the graph. Check the link, or pick one from the "
+                 "contents.")
         return
     crumbs = breadcrumb(nodes_by_id, provision_id)
-    st.caption(" › ".join([row["shortTitle"]] + [
+    st.caption(" › ".join(common.md(part) for part in [row["shortTitle"]] + [
         division_label(c) if c["kind"] == "division" else c["citation"].replace(" " + row["shortTitle"], "")
         for c in crumbs[:-1]
     ]))
-    st.header(row["citation"])
+    st.header(common.md(row["citation"]))
     if row.get("heading"):
-        st.subheader(row["heading"])
+        st.subheader(common.md(row["heading"]))
     if row["completeness"].lower() != "complete":
-        st.warning(f"Partial text: {row['missing'] or 'parts of this instrument are missing from our copy.'}")
+        st.warning("Partial text: " + common.md(row["missing"] or "parts of this instrument are missing from our copy."))
     shown = re.sub(r"\n\s*\n", "\n", row["text"])  # the source separates lines with blank lines
     st.markdown(f"<div class='provision-text' style='{TEXT_STYLE}'>{common.escape(shown)}</div>",
                 unsafe_allow_html=True)
     footnotes_block(common.footnotes(build, provision_id))
     for note in row["notes"]:
-        st.info(f"Editorial note: {note}")
+        st.info(f"Editorial note: {common.md(note)}")
     references_view(build, row, instruments_by_id)
 
     if row["children"]:
         st.markdown("**Sub-provisions**")
         for child in row["children"]:
-            st.button(f"{child['citation'].replace(' ' + row['shortTitle'], '')} — {child['text'][:90]}",
+            st.button(common.md(f"{child['citation'].replace(' ' + row['shortTitle'], '')} — {child['text'][:90]}"),
                       key=f"child-{child['id']}", type="tertiary", on_click=select_provision,
                       args=(child["id"],))
     if row.get("parentId") and nodes_by_id.get(row["parentId"], {}).get("kind") == "provision":
-        st.button(f"↑ Up to {nodes_by_id[row['parentId']]['citation']}", key="up",
+        st.button(f"↑ Up to {common.md(nodes_by_id[row['parentId']]['citation'])}", key="up",
                   on_click=select_provision, args=(row["parentId"],))
 
     norms = [o for o in obligations_of(build, provision_id) if o["modality"] != "none"]
@@ -177,18 +183,21 @@ def provision_view(build: str, provision_id: str, nodes_by_id: dict, instruments
 
     links = st.columns(2)
     links[0].markdown(f"🔗 [Shareable link to this provision]({common.provision_link(provision_id)})")
-    if row.get("url"):
-        links[1].markdown(f"🏛️ [Official text]({row['url']})")
-    elif row.get("instrumentUrl"):
-        links[1].markdown(f"🏛️ [Official text of the instrument]({row['instrumentUrl']})")
+    # a link only to an http(s) address; anything else the graph holds is shown, as text, not followed
+    official = [(url, label) for url, label in ((row.get("url"), "Official text"),
+                                                (row.get("instrumentUrl"), "Official text of the instrument")) if url]
+    if official:
+        url, label = official[0]
+        links[1].markdown(f"🏛️ {common.link(label, url)}" if common.safe_url(url)
+                          else f"🏛️ {label}: {common.md(url)} (not a web address, so not linked)")
     with st.expander("Provenance and identifiers"):
         st.markdown(
             f"- **Provision id:** `{row['id']}`\n"
-            f"- **Instrument:** {common.escape(row['instrumentTitle'])}\n"
+            f"- **Instrument:** {common.md(row['instrumentTitle'])}\n"
             f"- **Characters** {row['charStart']:,}–{row['charEnd']:,} of the instrument's source text\n"
-            f"- **Source copy:** {common.escape(row['sourceLabel'])}\n"
-            f"- **Licence:** {common.escape(row['licence'])}"
-            + (f"\n- **Attribution:** {common.escape(row['attribution'])}" if row.get("attribution") else "")
+            f"- **Source copy:** {common.md(row['sourceLabel'])}\n"
+            f"- **Licence:** {common.md(row['licence'])}"
+            + (f"\n- **Attribution:** {common.md(row['attribution'])}" if row.get("attribution") else "")
         )
 
 
@@ -200,7 +209,9 @@ with common.friendly_errors():
     requested = st.query_params.get("provision")
     instrument_id = st.query_params.get("instrument") or (requested.split("/")[0] if requested else ids[0])
     if instrument_id not in by_id:
-        st.error(f"No instrument '{instrument_id}' in the graph. Pick one below.")
+        asked = (f"No instrument '{common.md(instrument_id)}'" if st.query_params.get("instrument")
+                 else f"No provision '{common.md(requested)}'")
+        st.error(f"{asked} in the graph. Pick one below.")
         instrument_id = ids[0]
         requested = None
 

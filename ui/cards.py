@@ -1,7 +1,5 @@
 """Obligation cards: the sentence with bearer and action highlighted, badges and a provision link."""
 
-import html
-
 from ingest.obligations.deontic import NORMATIVE as DEONTIC_NORMATIVE
 from kg.vocab import actor_kind_labels
 from ui import common
@@ -23,10 +21,10 @@ def highlighted(row) -> str:
     for start, end, css in sorted(marks):
         if start < cursor:
             continue
-        out.append(html.escape(sentence[cursor:start]))
-        out.append(f"<mark class='{css}'>{html.escape(sentence[start:end])}</mark>")
+        out.append(common.escape(sentence[cursor:start]))
+        out.append(f"<mark class='{css}'>{common.escape(sentence[start:end])}</mark>")
         cursor = end
-    out.append(html.escape(sentence[cursor:]))
+    out.append(common.escape(sentence[cursor:]))
     return "".join(out)
 
 
@@ -42,19 +40,19 @@ BADGE = {"obligation": "#1f5f8b", "prohibition": "#b03a2e", "permission": "#2e8b
 
 def card(row) -> str:
     badges = "".join(
-        f"<span class='badge' style='background:{BADGE.get(v, '#777')}'>{html.escape(v)}</span>"
+        f"<span class='badge' style='background:{BADGE.get(v, '#777')}'>{common.escape(v)}</span>"
         for v in (row["modality"], row.get("strength")) if isinstance(v, str)
     )
-    who = html.escape(f"{row.get('actor_label') or row.get('actor') or 'unknown bearer'}"
+    who = common.escape(f"{row.get('actor_label') or row.get('actor') or 'unknown bearer'}"
                       f" · {KIND_LABELS.get(row.get('actor_kind'), row.get('actor_kind') or '')}")
     link = common.provision_link(row["provision"])
     extra = []
     if row.get("conditions"):
-        extra.append("Conditions: " + html.escape("; ".join(row["conditions"])))
+        extra.append("Conditions: " + common.escape("; ".join(row["conditions"])))
     if row.get("beneficiaries"):
-        extra.append("For: " + html.escape(", ".join(row["beneficiaries"])))
+        extra.append("For: " + common.escape(", ".join(row["beneficiaries"])))
     if row.get("bearer_source") not in (None, "subject"):
-        extra.append(f"Bearer inferred from the {html.escape(str(row['bearer_source']))}")
+        extra.append(f"Bearer inferred from the {common.escape(str(row['bearer_source']))}")
     return (f"<div class='ob-card'>{badges} <b>{who}</b> — <a href='{link}' target='_self'>"
-            f"{html.escape(row['citation'])}</a><br>{highlighted(row)}"
+            f"{common.escape(row['citation'])}</a><br>{highlighted(row)}"
             + (f"<br><small>{' · '.join(extra)}</small>" if extra else "") + "</div>")

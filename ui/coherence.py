@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.spreadsheet import frame_csv
-from ui import common
+from ui import charts, common
 
 STANCE = {"for": "✔", "against": "✘", "none": "–"}
 CITED_BADGE = ("<span style='background:#1f5f8b;color:white;font-size:0.78rem;padding:1px 7px;"
@@ -70,11 +70,11 @@ def explicit_reference(counterpart: str, refs: dict[str, list[dict]]) -> str | N
     this counterpart, or is cited by it, with the citing words."""
     for ref in refs["cites"]:
         if related(ref["id"], counterpart):
-            return (f"{CITED_BADGE} **The selected provision cites {common.escape(ref['citation'])}**: "
-                    f"“{common.escape(ref['citing_text'])}”")
+            return (f"{CITED_BADGE} **The selected provision cites {common.md(ref['citation'])}**: "
+                    f"“{common.md(ref['citing_text'])}”")
     for ref in refs["cited_by"]:
         if related(ref["id"], counterpart):
-            return f"{CITED_BADGE} **This cites the selected provision**: “{common.escape(ref['citing_text'])}”"
+            return f"{CITED_BADGE} **This cites the selected provision**: “{common.md(ref['citing_text'])}”"
     return None
 
 
@@ -88,7 +88,7 @@ def explicit_references_line(refs: dict[str, list[dict]]) -> str | None:
 
 def reference_links(refs: list[dict], most: int = 10) -> list[str]:
     unique = {r["id"]: r["citation"] for r in refs}
-    links = [f"[{common.escape(c)}]({common.resource_link(i)})" for i, c in list(unique.items())[:most]]
+    links = [common.link(c, common.resource_link(i)) for i, c in list(unique.items())[:most]]
     return links + ([f"{len(unique) - most} more"] if len(unique) > most else [])
 
 
@@ -130,24 +130,31 @@ def references_table(build: str) -> None:
                        file_name="cross-references.json", mime="application/json", key="xref-json")
 
 
-def heatmap(frame: pd.DataFrame, theme_names: dict[str, str]) -> alt.Chart:
-    shown = frame.assign(theme_label=frame["theme"].map(theme_names),
+def heatmap(frame: pd.DataFrame, theme_names: dict[str, str], row_names: dict[str, str]) -> alt.Chart:
+    """Rows × the 17 themes, every row and theme named in full (long names wrapped, theme names
+    turned); a cell holds its number of articles or sections, or a dot for a candidate gap. A click
+    selects the cell by its row id and theme code."""
+    columns = {code: charts.wrap(name, 30) for code, name in theme_names.items()}
+    shown = frame.assign(theme_label=frame["theme"].map(theme_names), column=frame["theme"].map(columns),
+                         row_name=frame["row"].map(lambda r: row_names.get(r, r)),
                          gap=frame["candidate_gap"].map(lambda g: "candidate gap" if g else ""),
                          marker=[("·" if g else str(n or "")) for g, n in zip(frame["candidate_gap"], frame["provisions"])])
+    shown["row_label"] = shown["row_name"].map(lambda n: charts.wrap(n, 40))
     pick = alt.selection_point(fields=["row", "theme"], name="cell")
     base = alt.Chart(shown).encode(
-        x=alt.X("theme_label:N", title=None, sort=list(theme_names.values()),
-                axis=alt.Axis(labelAngle=-35, labelLimit=180)),
-        y=alt.Y("row:N", title=None))
+        x=alt.X("column:N", title=None, sort=list(columns.values()), axis=charts.axis(angle=-90)),
+        y=alt.Y("row_label:N", title=None, sort=[charts.wrap(row_names.get(r, r), 40) for r in shown["row"].unique()],
+                axis=charts.axis()))
     cells = base.mark_rect(stroke="white").encode(
-        color=alt.Color("provisions:Q", scale=alt.Scale(scheme="blues"), title="Articles / sections"),
+        color=alt.Color("provisions:Q", scale=alt.Scale(scheme="blues"), title="Articles / sections",
+                        legend=alt.Legend(orient="top", gradientLength=220)),
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.55)),
-        tooltip=[alt.Tooltip("row", title="Row"), alt.Tooltip("theme_label", title="Theme"),
+        tooltip=[alt.Tooltip("row_name", title="Row"), alt.Tooltip("theme_label", title="Theme"),
                  alt.Tooltip("provisions", title="Articles / sections"), alt.Tooltip("obligations", title="Norms"),
                  "binding", "soft", alt.Tooltip("gap", title="Gap")]).add_params(pick)
     text = base.mark_text(fontSize=10).encode(
         text="marker:N", color=alt.condition("datum.provisions > 30", alt.value("white"), alt.value("black")))
-    return (cells + text).properties(height=26 * shown["row"].nunique() + 60)
+    return charts.svg((cells + text).properties(height=alt.Step(32)))
 
 
 st.title("Coherence")
@@ -168,23 +175,27 @@ with common.friendly_errors():
         by = st.radio("Rows", ["instrument", "jurisdiction"], horizontal=True, key="rows")
         matrix = load_matrix(build, by)
         frame = pd.DataFrame(matrix["cells"])
-        event = st.altair_chart(heatmap(frame, theme_names), on_select="rerun", key="heatmap", width="stretch")
+        row_names = (charts.instrument_names(common.instruments(build)) if by == "instrument"
+                     else charts.jurisdiction_names(matrix["rows"]))
+        event = st.altair_chart(heatmap(frame, theme_names, row_names), on_select="rerun", key="heatmap",
+                                width="stretch")
         st.caption(f"Numbers: {matrix['counts']}. A dot marks a candidate gap: {matrix['gap_rule']}. "
                    "Click a cell (or pick it below) to list its provisions.")
         picked = (event.selection.get("cell") or [{}])[0] if event and getattr(event, "selection", None) else {}
         c1, c2 = st.columns(2)
         rows = matrix["rows"]
-        row = c1.selectbox("Row", rows, index=rows.index(picked["row"]) if picked.get("row") in rows else 0)
+        row = c1.selectbox("Row", rows, index=rows.index(picked["row"]) if picked.get("row") in rows else 0,
+                           format_func=lambda r: row_names.get(r, r))
         theme = c2.selectbox("Theme", matrix["themes"], format_func=theme_names.get,
                              index=matrix["themes"].index(picked["theme"]) if picked.get("theme") in matrix["themes"] else 0)
         cell = next(c for c in matrix["cells"] if c["row"] == row and c["theme"] == theme)
         kinds = ", ".join(f"{k} ({n})" for k, n in sorted(cell["bearer_kinds"].items(), key=lambda kv: -kv[1]))
-        st.markdown(f"**{common.escape(row)} × {common.escape(theme_names[theme])}**: {cell['provisions']} article(s) "
+        st.markdown(f"**{common.md(row_names.get(row, row))} × {common.md(theme_names[theme])}**: {cell['provisions']} article(s) "
                     f"or section(s); {cell['obligations']} norm(s), {cell['binding']} binding and {cell['soft']} soft"
-                    + (f"; borne by {common.escape(kinds)}" if kinds else "") + "."
-                    + (f" Candidate gap: {common.escape(cell['gap_reason'])}." if cell.get("candidate_gap") else ""))
+                    + (f"; borne by {common.md(kinds)}" if kinds else "") + "."
+                    + (f" Candidate gap: {common.md(cell['gap_reason'])}." if cell.get("candidate_gap") else ""))
         for pid in cell["provision_ids"][:60]:
-            st.markdown(f"- [{common.escape(pid)}]({common.provision_link(pid)})")
+            st.markdown(f"- {common.link(pid, common.provision_link(pid))}")
         flat = frame.assign(bearer_kinds=frame["bearer_kinds"].map(json.dumps),
                             provision_ids=frame["provision_ids"].map(" ".join))
         downloads(f"coverage-by-{by}", flat.drop(columns=[c for c in ("instruments",) if c in flat]), matrix,
@@ -195,10 +206,10 @@ with common.friendly_errors():
                                   help="e.g. palermo-protocol/art6/6, eu-atd-2011/art17, uk-msa-2015/s54")
         k = st.slider("Counterparts per instrument", 1, 5, 3)
         result = load_equivalents(build, provision.strip(), k)
-        st.markdown(f"**[{common.escape(result['citation'])}]({common.provision_link(result['provision'])})** — "
-                    f"themes: {common.escape(', '.join(theme_names.get(t, t) for t in result['themes']) or 'none')}; "
-                    f"norms: {common.escape(', '.join(result['modalities']) or 'none')} on "
-                    f"{common.escape(', '.join(result['bearer_kinds']) or 'no named bearer')}")
+        st.markdown(f"**{common.link(result['citation'], common.provision_link(result['provision']))}** — "
+                    f"themes: {common.md(', '.join(theme_names.get(t, t) for t in result['themes']) or 'none')}; "
+                    f"norms: {common.md(', '.join(result['modalities']) or 'none')} on "
+                    f"{common.md(', '.join(result['bearer_kinds']) or 'no named bearer')}")
         refs = common.references(build, result["provision"])
         line = explicit_references_line(refs)
         if line:
@@ -209,7 +220,7 @@ with common.friendly_errors():
         for start in range(0, len(blocks), 3):
             for column, block in zip(st.columns(3), blocks[start:start + 3]):
                 with column:
-                    st.subheader(block["instrument"])
+                    st.subheader(common.md(block["instrument"]))
                     for m in block["matches"]:
                         flags = []
                         if not m["same_modality"]:
@@ -218,12 +229,12 @@ with common.friendly_errors():
                             flags.append("bearer kind differs")
                         cited = explicit_reference(m["provision"], refs)
                         st.markdown(
-                            f"**[{common.escape(m['citation'])}]({common.provision_link(m['provision'])})** "
-                            f"· {m['score']:.2f}  \n{common.escape(m['text'][:260])}  \n"
-                            f"<small>{common.escape(', '.join(m['modalities']) or 'no norm')}{' on ' if m['modalities'] else ''}"
-                            f"{common.escape(', '.join(m['bearer_kinds']))}"
+                            f"**{common.link(m['citation'], common.provision_link(m['provision']))}** "
+                            f"· {m['score']:.2f}  \n{common.md(m['text'][:260])}  \n"
+                            f"<small>{common.md(', '.join(m['modalities']) or 'no norm')}{' on ' if m['modalities'] else ''}"
+                            f"{common.md(', '.join(m['bearer_kinds']))}"
                             f"{' · ' + ', '.join(flags) if flags else ''} · "
-                            f"{common.escape(', '.join(theme_names.get(t, t) for t in m['themes']))}</small>"
+                            f"{common.md(', '.join(theme_names.get(t, t) for t in m['themes']))}</small>"
                             + (f"  \n{cited}" if cited else ""),
                             unsafe_allow_html=True)
         pairs = pd.DataFrame([{**m, "instrument": b["instrument"], "themes": ", ".join(m["themes"]),
@@ -249,18 +260,18 @@ with common.friendly_errors():
         code = st.selectbox("Jurisdiction", codes, index=codes.index("GB") if "GB" in codes else 0,
                             key="scorecard-jurisdiction")
         card = load_scorecard(build, code)
-        st.caption(f"Instruments that apply: {', '.join(card['instruments'])}. {card['note']}")
+        st.caption(f"Instruments that apply: {common.md(', '.join(card['instruments']))}. {common.md(card['note'])}")
         for rec in card["recommendations"]:
             with st.container(border=True):
-                st.subheader(rec["title"])
-                st.caption(f"Looks for: {rec['looks_for']}")
-                st.markdown(f"**{rec['summary']}**")
+                st.subheader(common.md(rec["title"]))
+                st.caption(f"Looks for: {common.md(rec['looks_for'])}")
+                st.markdown(f"**{common.md(rec['summary'])}**")
                 for ev in rec["evidence"]:
-                    link = f"[{common.escape(ev['label'])}]({ev['link']})" if ev.get("link") else common.escape(ev["label"])
-                    quote = (f" — “{common.escape(ev['quote'][:200])}{'…' if len(ev['quote']) > 200 else ''}”"
+                    link = common.link(ev["label"], ev.get("link"))  # a source URL that is not http(s): text
+                    quote = (f" — “{common.md(ev['quote'][:200])}{'…' if len(ev['quote']) > 200 else ''}”"
                              if ev.get("quote") else "")
                     year = f" ({ev['year']})" if ev.get("year") else ""
-                    st.markdown(f"{STANCE.get(ev['stance'], '')} {link}{year}: {common.escape(ev['why'])}{quote}")
+                    st.markdown(f"{STANCE.get(ev['stance'], '')} {link}{year}: {common.md(ev['why'])}{quote}")
         evidence = pd.DataFrame([{"recommendation": r["title"], **e} for r in card["recommendations"]
                                  for e in r["evidence"]])
         downloads(f"scorecard-{code}", evidence, card, report.scorecard_html(card), "scorecard")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import html
 import logging
-from urllib.parse import quote
+import re
+import string
+from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
@@ -71,8 +73,68 @@ def resource_link(resource_id: str) -> str:
     return provision_link(resource_id) if "/" in resource_id else instrument_link(resource_id)
 
 
-def escape(text: str) -> str:
-    return html.escape(text or "")
+# Everything the app shows from the graph, the sources, an upload or a link (titles, licences, law
+# texts, ids, error messages that quote input) is text: it goes through ``escape`` into HTML and
+# through ``md`` into Markdown, and a URL becomes a link only through ``safe_url``/``link``. Raw
+# HTML or Markdown syntax in stored metadata or in a URL parameter then shows as the characters it
+# is, never as markup, a script or a live link.
+# what makes Markdown more than text: HTML and autolinks (< > &), links and images ([ ]), emphasis,
+# strike-through and code (* _ ~ `), headings and tables (# |), Streamlit's math ($), escapes (\\);
+# Streamlit's colour and icon directives need brackets too. Other punctuation stays as it is.
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~$&])")
+LIST_MARKER = re.compile(r"^(\s*)([-+]|\d+[.)])(?=\s|$)")  # "- x", "1. x" would start a list
+SAFE_SCHEMES = ("http", "https")
+
+
+def escape(text) -> str:
+    """``text`` for an HTML fragment (shown with ``unsafe_allow_html``): markup escaped, and line
+    breaks written as character references, so a blank line in the text cannot end the HTML block
+    and drop the rest of the fragment into Markdown (a ``white-space: pre-wrap`` block still shows
+    them as line breaks)."""
+    return html.escape(str(text) if text is not None else "").replace("\r\n", "&#10;").replace("\n", "&#10;")
+
+
+def md(text) -> str:
+    """``text`` for Markdown (``st.markdown``, captions, alerts, headers, widget labels), shown as
+    written: the characters that make markup backslash-escaped and line breaks made spaces, so no
+    HTML, link, image, emphasis, heading, list or Streamlit colour, icon or math syntax in it takes
+    effect. Safe inside an HTML paragraph shown with ``unsafe_allow_html`` too (an escaped '<' is
+    text)."""
+    text = "" if text is None else str(text)
+    if "\n" in text or "\r" in text:
+        text = " ".join(text.split())
+    text = MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return LIST_MARKER.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
+
+
+def safe_url(url) -> str | None:
+    """``url`` if a reader may follow it: an http(s) address or a path of this app ("/browse?…").
+    Characters that would end a Markdown link or an HTML attribute are percent-encoded. Anything
+    else (``javascript:``, ``data:``, a protocol-relative ``//host``) is None: show it as text."""
+    if not isinstance(url, str) or not url.strip():
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme:
+        if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
+            return None
+    elif not url.startswith("/") or url.startswith("//") or url.startswith("/\\"):
+        return None
+    return quote(url, safe="/:?#[]@!$&*+,;=%~-._")
+
+
+def link(label, url) -> str:
+    """A Markdown link to ``url`` labelled ``label`` (both as text); the label alone, as text, when
+    ``url`` is not one a reader may follow."""
+    target = safe_url(url)
+    return f"[{md(label)}]({target})" if target else md(label)
+
+
+def error_text(err: PCGError) -> str:
+    """The error's one line for Markdown: its code as it is, the message (which may quote the bad
+    input: an id from a link, a query) as text."""
+    line, code = err.one_line(), f"[{err.code}] "
+    return code + md(line[len(code):]) if line.startswith(code) else md(line)
 
 
 @contextlib.contextmanager
@@ -83,7 +145,7 @@ def friendly_errors():
     except NoGraphError:
         st.error("No graph has been built yet. Run `python -m kg build` (or `make run`), then reload.")
     except PCGError as err:
-        st.error(err.one_line())
+        st.error(error_text(err))
     except Exception as err:  # noqa: BLE001 — the app must not show tracebacks to users
         log.exception("unexpected error in the app")
         st.error(f"Something went wrong ({type(err).__name__}). The details are in the server log.")

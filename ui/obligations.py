@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kg.spreadsheet import frame_csv
-from ui import common
+from ui import charts, common
 from ui.cards import KIND_LABELS, NORMATIVE, STYLE, card
 
 PAGE_SIZE = 50
@@ -77,7 +77,7 @@ def company_norms(norms: dict | None, instrument: str) -> None:
     if not norms:
         return
     st.markdown(f"##### Binding norms on companies that bind financial undertakings too: {norms['count']}")
-    st.caption(f"{instrument} counts financial undertakings among the companies it binds (see “Brings them "
+    st.caption(f"{common.md(instrument)} counts financial undertakings among the companies it binds (see “Brings them "
                "in”), so its binding obligations and prohibitions on companies apply to them as well. Per article:")
     frame = pd.DataFrame(norms["articles"])
     if frame.empty:
@@ -95,7 +95,7 @@ def financial_sector(build: str, instrument_id: str, instruments: dict) -> None:
     name = instruments.get(instrument_id, {}).get("shortTitle", instrument_id)
     reach = load_reach(build, instrument_id)
     if not reach["items"]:
-        st.info(f"No provision of {name} names a financial undertaking or financial services.")
+        st.info(f"No provision of {common.md(name)} names a financial undertaking or financial services.")
         return
     st.markdown(REACH_STYLE, unsafe_allow_html=True)
     for role, (heading, meaning) in ROLE_HEADINGS.items():
@@ -129,6 +129,50 @@ def financial_sector_tab(build: str, chosen: list[str], instruments: dict) -> No
     financial_sector(build, instrument_id, instruments)
 
 
+def unknown_in_link(norms: pd.DataFrame) -> None:
+    """A link may preset the filters (``?instrument=…&kind=…``); say which of its values name no
+    instrument or actor kind with norms, instead of dropping them without a word."""
+    known = {"instrument": set(norms["instrument"]), "kind": set(norms["actor_kind"].dropna())}
+    for param, what in (("instrument", "instrument"), ("kind", "actor kind")):
+        unknown = [v for v in st.query_params.get_all(param) if v not in known[param]]
+        if unknown:
+            st.warning(f"The link names no {what} with norms in the graph: "
+                       + ", ".join(f"'{common.md(v)}'" for v in unknown) + ". The filter below leaves it out.")
+
+
+def norms_heatmap(view: pd.DataFrame, instruments: dict) -> alt.Chart:
+    """Actor kind × instrument: every actor kind and every instrument named in full (instrument names
+    wrapped and turned, one column each), each cell "binding (soft)" in a few characters."""
+    names = charts.instrument_names(list(instruments.values()))
+    labelled = view.assign(
+        kind=view["actor_kind"].map(lambda k: KIND_LABELS.get(k, k or "unknown")),
+        instrument_name=view["instrument"].map(lambda i: names.get(i, i)),
+    )
+    matrix = labelled.pivot_table(index=["kind", "instrument_name"], columns="strength", values="id",
+                                  aggfunc="count", fill_value=0).reset_index()
+    for column in ("binding", "soft"):
+        if column not in matrix:
+            matrix[column] = 0
+    matrix["norms"] = matrix["binding"] + matrix["soft"]
+    matrix["label"] = [f"{b} ({s})" if s else f"{b}" for b, s in zip(matrix["binding"], matrix["soft"])]
+    matrix["column"] = matrix["instrument_name"].map(lambda n: charts.wrap(n, 38))
+    base = alt.Chart(matrix).encode(
+        x=alt.X("column:N", title=None, sort=sorted(matrix["column"].unique()),
+                axis=charts.axis(angle=-45, orient="bottom")),
+        y=alt.Y("kind:N", title="Actor kind", axis=charts.axis()),
+    )
+    heat = base.mark_rect(stroke="white").encode(
+        color=alt.Color("norms:Q", scale=alt.Scale(scheme="blues", type="log"), title="Norms",
+                        legend=alt.Legend(orient="top", gradientLength=220)),
+        tooltip=[alt.Tooltip("instrument_name", title="Instrument"), alt.Tooltip("kind", title="Actor kind"),
+                 alt.Tooltip("binding", title="Binding norms"), alt.Tooltip("soft", title="Soft norms")],
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text="label:N", color=alt.condition("datum.norms > 150", alt.value("white"), alt.value("black")))
+    return (heat + text).properties(height=alt.Step(28),
+                                    title="Actor kind × instrument: binding norms (soft norms)")
+
+
 st.title("Who must do what")
 st.caption("Obligations, prohibitions and permissions extracted from the English texts: the bearer is "
            "highlighted in blue, the action in amber. Soft norms are hedged ('shall consider', "
@@ -143,9 +187,10 @@ with common.friendly_errors():
     skipped = read.not_extracted()
     if skipped:
         st.info("Not extracted (texts not in English): " + ", ".join(
-            instruments[i]["shortTitle"] for i in skipped if i in instruments))
+            common.md(instruments[i]["shortTitle"]) for i in skipped if i in instruments))
 
     norms = frame[frame["modality"].isin(NORMATIVE)]
+    unknown_in_link(norms)
     with st.container(border=True):
         c1, c2, c3 = st.columns(3)
         chosen_instruments = c1.multiselect(
@@ -179,32 +224,9 @@ with common.friendly_errors():
         m4.metric("Actors", view["actor"].nunique())
 
         if len(view):
-            labelled = view.assign(
-                kind=view["actor_kind"].map(lambda k: KIND_LABELS.get(k, k or "unknown")),
-                instrument_name=view["instrument"].map(lambda i: instruments.get(i, {}).get("shortTitle", i)),
-            )
-            matrix = labelled.pivot_table(index=["kind", "instrument_name"], columns="strength", values="id",
-                                          aggfunc="count", fill_value=0).reset_index()
-            for column in ("binding", "soft"):
-                if column not in matrix:
-                    matrix[column] = 0
-            matrix["norms"] = matrix["binding"] + matrix["soft"]
-            matrix["label"] = matrix.apply(lambda r: f"{r['binding']}" + (f" · {r['soft']} soft" if r["soft"] else ""),
-                                           axis=1)
-            base = alt.Chart(matrix).encode(
-                x=alt.X("instrument_name:N", title=None, axis=alt.Axis(labelAngle=-30, labelLimit=160)),
-                y=alt.Y("kind:N", title="Actor kind"),
-            )
-            heat = base.mark_rect().encode(
-                color=alt.Color("norms:Q", scale=alt.Scale(scheme="blues", type="log"), title="Norms"),
-                tooltip=[alt.Tooltip("instrument_name", title="Instrument"), alt.Tooltip("kind", title="Actor kind"),
-                         "binding", "soft"],
-            )
-            text = base.mark_text(fontSize=11).encode(
-                text="label:N", color=alt.condition("datum.norms > 150", alt.value("white"), alt.value("black")))
-            st.altair_chart((heat + text).properties(
-                height=34 * matrix["kind"].nunique() + 40,
-                title="Actor kind × instrument: binding norms (· soft norms)"), width="stretch")
+            st.altair_chart(charts.svg(norms_heatmap(view, instruments)), width="stretch")
+            st.caption("Each cell: the number of binding norms that instrument puts on that kind of actor, and "
+                       "in brackets its soft norms, when it has any; the darker the cell, the more norms.")
 
         st.markdown(STYLE, unsafe_allow_html=True)
         pages = max(1, (len(view) + PAGE_SIZE - 1) // PAGE_SIZE)

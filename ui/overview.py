@@ -8,7 +8,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from ui import common
+from ui import charts, common
 
 # Graphviz, not the Altair drawing of the Coordination gaps page: these edges have a direction and
 # a count, and Graphviz lays out a directed graph with arrowheads, edge labels, tooltips and
@@ -66,9 +66,9 @@ def versions(frame: pd.DataFrame) -> None:
     answer different questions, so the note is shown, not hidden in a table cell."""
     noted = frame[frame["versionNote"].fillna("").astype(str).str.len() > 0]
     st.markdown("\n".join(
-        f"- **{common.escape(r.shortTitle)}** ({common.escape(r.jurisdiction)}"
-        + (f", text of {common.escape(str(r.versionDate))}" if pd.notna(r.versionDate) else "")
-        + f"): {common.escape(str(r.versionNote))}"
+        f"- **{common.md(r.shortTitle)}** ({common.md(r.jurisdiction)}"
+        + (f", text of {common.md(r.versionDate)}" if pd.notna(r.versionDate) else "")
+        + f"): {common.md(r.versionNote)}"
         for r in noted.itertuples()))
 
 
@@ -93,19 +93,23 @@ with common.friendly_errors():
     cols[3].metric("Partial texts", len(partial), help="Texts with parts missing from our copy")
 
     frame["text"] = frame["partial"].map({True: "partial text", False: "complete"})
+    # short title and jurisdiction, whole: the UK and the Australian Modern Slavery Acts differ
+    frame["name"] = frame["id"].map(charts.instrument_names(rows))
+    frame["label"] = frame["name"].map(lambda n: charts.wrap(n, 40))
     chart = (
         alt.Chart(frame)
         .mark_bar()
         .encode(
             x=alt.X("provisions:Q", title="Provisions (articles, sections and their sub-provisions)"),
-            y=alt.Y("shortTitle:N", sort="-x", title=None),
-            color=alt.Color("text:N", title="Our copy",
+            y=alt.Y("label:N", sort="-x", title=None, axis=charts.axis()),
+            color=alt.Color("text:N", title="Our copy", legend=alt.Legend(orient="top"),
                             scale=alt.Scale(domain=["complete", "partial text"], range=["#1f5f8b", "#e39b2d"])),
-            tooltip=["shortTitle", "jurisdiction", "kind", "provisions", "text", "versionDate"],
+            tooltip=[alt.Tooltip("name", title="Instrument"), "jurisdiction", "kind", "provisions", "text",
+                     "versionDate"],
         )
-        .properties(height=34 * len(frame), title="Provisions per instrument")
+        .properties(height=alt.Step(34), title="Provisions per instrument")
     )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(charts.svg(chart), width="stretch")
 
     st.subheader("Instruments")
     table = frame.assign(open=frame["id"].map(common.instrument_link))[
@@ -130,7 +134,7 @@ with common.friendly_errors():
     if len(partial):
         st.subheader("What is missing from partial texts")
         for row in partial.itertuples():
-            st.warning(f"**{row.shortTitle}** — {row.missing or 'parts of the text are missing.'}")
+            st.warning(f"**{common.md(row.shortTitle)}** — {common.md(row.missing or 'parts of the text are missing.')}")
 
     st.subheader("References between instruments")
     counts = reference_counts(common.cross_references(build))
@@ -144,7 +148,7 @@ with common.friendly_errors():
             "points from the citing instrument to the cited one; its number counts the references, one for each "
             "citing provision and the provision (or instrument) it cites. "
             "Hover for details, click an instrument to browse it; the Coherence page lists every reference with "
-            "its citing words." + (f" Neither citing nor cited: {', '.join(alone)}." if alone else ""))
+            "its citing words." + (f" Neither citing nor cited: {common.md(', '.join(alone))}." if alone else ""))
     else:
         st.info("No references between instruments were found in this build.")
 

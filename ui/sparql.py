@@ -52,10 +52,14 @@ def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
     return out
 
 
-def frame(result) -> pd.DataFrame:
+def frame(result) -> tuple[pd.DataFrame, list[str]]:
+    """The results as a table, and the columns to show as links. An IRI the app can open is a link
+    into the app ("/browse?…#label") in a column whose every value is one; anything else shows as
+    text: its label, or the value itself. Nothing a query returns (a shared link chooses the query)
+    becomes a link of its own: an IRI such as ``javascript:…`` or a literal stays text."""
     iris = sorted({b["value"] for row in result.bindings for b in row.values() if b["type"] == "uri"})
     named = labels(iris)
-    rows = []
+    cells, not_links = [], set()
     for binding in result.bindings:
         row = {}
         for var in result.variables:
@@ -63,12 +67,16 @@ def frame(result) -> pd.DataFrame:
             if b is None:
                 row[var] = None
             elif b["type"] == "uri":
-                label, link = named.get(b["value"], (b["value"], None))
-                row[var] = f"{link}#{label}" if link else label
+                row[var] = named.get(b["value"], (b["value"], None))
             else:
-                row[var] = b["value"] if not isinstance(b["value"], dict) else str(b["value"])
-        rows.append(row)
-    return pd.DataFrame(rows, columns=result.variables)
+                row[var] = (b["value"] if not isinstance(b["value"], dict) else str(b["value"]), None)
+            if row[var] is not None and row[var][1] is None:
+                not_links.add(var)
+        cells.append(row)
+    links = [v for v in result.variables if v not in not_links and any(r[v] is not None for r in cells)]
+    table = pd.DataFrame([{v: None if r[v] is None else f"{r[v][1]}#{r[v][0]}" if v in links else r[v][0]
+                           for v in result.variables} for r in cells], columns=result.variables)
+    return table, links
 
 
 def load_library_query() -> None:
@@ -107,11 +115,10 @@ with common.friendly_errors():
             st.caption(f"{len(result.bindings):,} row(s) in {result.seconds:.2f} s")
             if result.truncated:
                 st.warning(result.limit_message())
-            table = frame(result)
+            table, link_columns = frame(result)
             st.dataframe(table, hide_index=True, use_container_width=True,
                          column_config={c: st.column_config.LinkColumn(c, display_text=r"#(.+)$")
-                                        for c in table.columns
-                                        if table[c].astype(str).str.startswith("/browse?").any()})
+                                        for c in link_columns})
             st.markdown("Links open provisions, instruments and obligations in the app.")
         columns = st.columns(len(FORMATS))
         for column, fmt in zip(columns, FORMATS.values()):
