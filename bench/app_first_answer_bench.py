@@ -8,13 +8,12 @@ encoder (the app warms them up in the background while the page loads). Prints a
 
 from __future__ import annotations
 
-import shutil
 import statistics
-import sys
 import time
 import urllib.parse
 from pathlib import Path
 
+from browser_app import CHROMIUM_ARGS, chromium_for_app
 from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,19 +42,11 @@ def one_run(browser) -> dict:
 
 
 def main() -> None:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        raise SystemExit("chromium is not installed (apt-get install -y chromium): nothing to measure with")
-    sys.path.insert(0, str(REPO))
-    from kg import store
-
-    store.require_current_build()  # a clear message, not a page of errors, when there is no graph
+    chromium = chromium_for_app()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                          "--disable-component-update", "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
         runs = [one_run(browser) for _ in range(RUNS)]
         browser.close()
     rows = [

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from ingest.errors import UnknownInstrumentError
@@ -106,7 +105,7 @@ def obligations(instrument_id: str | None = None, actor_kind: str | None = None,
     return out
 
 
-@lru_cache(maxsize=2)
+@loaded_once(maxsize=2)
 def _obligations_by_top(build_id: str) -> dict[str, list[dict]]:
     """Obligations grouped by their article/section, for fast per-provision lookups."""
     grouped: dict[str, list[dict]] = {}
