@@ -32,6 +32,7 @@ bench: graph
 	$(PY) bench/network_render_bench.py
 	$(PY) bench/sparql_bench.py
 	$(PY) bench/app_first_answer_bench.py
+	$(PY) bench/app_concurrent_answers_bench.py
 
 clean-graph:
 	rm -rf data
