@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.errors import PCGError
+from kg.errors import PCGError, UsageError, UserFileError
 from kg.user_files import read_text
 
 
@@ -187,7 +187,7 @@ def cmd_import_bodies(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise PCGError(f"{path}: file not found")
+        raise UserFileError("file not found", path=path)
     outcome = import_bodies(read_import_file(path.read_bytes(), str(path)), args.name or path.stem,
                             replace=args.replace, on_wait=lambda message: print(message, file=sys.stderr))
     for error in outcome["errors"]:
@@ -284,7 +284,7 @@ def cmd_coherence(args) -> int:
             print(f"articles/sections per theme; * candidate gap: {matrix['gap_rule']}", file=sys.stderr)
         return 0
     if not args.jurisdiction:
-        raise PCGError("give --jurisdiction CODE (e.g. GB, AU, CA) or --matrix")
+        raise UsageError("give --jurisdiction CODE (e.g. GB, AU, CA) or --matrix")
     card = scorecard(args.jurisdiction)
     if args.html:
         Path(args.html).write_text(report.scorecard_html(card), encoding="utf-8")
@@ -315,7 +315,7 @@ def cmd_equivalents(args) -> int:
             print("in both: " + (", ".join(t["theme"] for t in result["both"]) or "none"))
         return 0
     if not args.provision:
-        raise PCGError("give a provision id (e.g. palermo-protocol/art6/6) or --compare ID ID")
+        raise UsageError("give a provision id (e.g. palermo-protocol/art6/6) or --compare ID ID")
     result = coherence.equivalents(args.provision, k=args.k, instruments=args.instrument)
     if args.html:
         Path(args.html).write_text(report.equivalents_html(result), encoding="utf-8")
@@ -374,7 +374,7 @@ def cmd_sparql(args) -> int:
             print(f"{q['name']:36} {q['title']}")
         return 0
     if not args.query:
-        raise PCGError("give a query, a .rq file or a library query name (see --list)")
+        raise UsageError("give a query, a .rq file or a library query name (see --list)")
     result = run(library_or_text(args.query), row_cap=args.limit, timeout=args.timeout)
     if args.format == "table":
         print(table(result))

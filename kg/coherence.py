@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import PCGError, UnknownJurisdictionError
+from kg.errors import UnclassifiedInstrumentError, UnknownJurisdictionError, UnknownProvisionError, UsageError
 from ingest.jurisdictions import applicable_instruments, label as jurisdiction_label
 
 NORMATIVE = ("obligation", "prohibition", "permission")
@@ -25,10 +25,6 @@ GAP_SHARE = 0.5
 GAP_RULE = (f"a cell is a candidate gap when it has no article or section with the theme while at least "
             f"{GAP_SHARE:.0%} of the other rows have one")
 SNIPPET = 400
-
-
-class UnknownProvisionError(PCGError):
-    code = "E030"
 
 
 # --- built with the graph ------------------------------------------------------------------------
@@ -146,7 +142,7 @@ def matrix(by: str = "instrument") -> dict:
                             c["bearer_kinds"][kind] = c["bearer_kinds"].get(kind, 0) + n
                 cells.append(c)
     else:
-        raise PCGError(f"matrix rows must be 'instrument' or 'jurisdiction', not '{by}'")
+        raise UsageError(f"matrix rows must be 'instrument' or 'jurisdiction', not '{by}'")
     _flag_gaps(cells, rows, theme_codes)
     return {"by": by, "rows": rows, "themes": theme_codes, "cells": cells, "gap_rule": GAP_RULE,
             "counts": "provisions = articles and sections (recitals and preambles left out) with the theme; "
@@ -181,7 +177,7 @@ def theme_differences(a: str, b: str) -> dict:
     cells = {(c["row"], c["theme"]): c for c in matrix("instrument")["cells"]}
     for iid in (a, b):
         if not any(r == iid for r, _ in cells):
-            raise PCGError(f"no classified instrument '{iid}' (the classifier reads English texts only)")
+            raise UnclassifiedInstrumentError(f"no classified instrument '{iid}' (the classifier reads English texts only)")
     from kg.themes import themes
 
     out = {"a": a, "b": b, "only_a": [], "only_b": [], "both": []}

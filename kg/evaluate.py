@@ -21,7 +21,7 @@ def read_jsonl(path: Path) -> list[dict]:
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as err:
-                from ingest.errors import MetadataError
+                from kg.errors import MetadataError
 
                 raise MetadataError(f"invalid JSON: {err.msg}", path=path, line=no) from None
     return rows

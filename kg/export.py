@@ -18,7 +18,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ingest.catalogue import SOURCES_DIR
-from ingest.errors import UnknownFormatError
+from kg.errors import UnknownFormatError
 from kg import store as stores
 from kg.config import base_iri
 from kg.namespaces import graph_iri, prefixes, term

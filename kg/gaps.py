@@ -12,7 +12,7 @@ from functools import lru_cache
 import networkx as nx
 
 from ingest.coordination import FINANCIAL_KINDS, Membership, Partnership
-from ingest.errors import UnknownJurisdictionError
+from kg.errors import UnknownJurisdictionError
 from ingest.jurisdictions import applicable_instruments
 
 STALE_AFTER_YEARS = 5

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.errors import ForbiddenQueryError, QuerySyntaxError
+from kg.errors import ForbiddenQueryError, QuerySyntaxError
 from kg.sparql_tokens import UnreadableQuery, line_and_column, nesting_depth, tokens, without_comments
 
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")

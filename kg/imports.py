@@ -7,7 +7,7 @@ import csv
 import re
 
 from ingest.coordination import BODY_FIELDS, load_memberships
-from ingest.errors import PCGError
+from kg.errors import ImportExistsError, UnknownImportError
 from kg.config import imports_dir
 from kg.user_files import decode_text
 
@@ -19,10 +19,6 @@ TEMPLATE = ",".join(BODY_FIELDS) + "\n" + (
 
 def import_name(name: str) -> str:
     return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "import"
-
-
-class ImportExistsError(PCGError):
-    code = "E032"
 
 
 def read_import_file(data: bytes, where: str) -> str:
@@ -68,7 +64,7 @@ def remove_import(name: str) -> None:
     with build_lock(f"removal of import '{import_name(name)}'"):
         target = imports_dir() / f"{import_name(name)}.csv"
         if not target.exists():
-            raise PCGError(f"no import named '{name}' (imports: {', '.join(list_imports()) or 'none'})")
+            raise UnknownImportError(f"no import named '{name}' (imports: {', '.join(list_imports()) or 'none'})")
         target.unlink()
         build(progress=None)
 

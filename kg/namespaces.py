@@ -6,7 +6,7 @@ import re
 
 from pyoxigraph import NamedNode
 
-from ingest.errors import PCGError
+from kg.errors import InvalidIdError
 from kg.config import ONTOLOGY_NS, base_iri
 
 PREFIXES = {
@@ -47,12 +47,6 @@ def pcg(local: str) -> NamedNode:
 
 
 ID_CHARACTERS_RE = re.compile(r"[A-Za-z0-9._~/:%-]+")
-
-
-class InvalidIdError(PCGError):
-    """An id (from a link, a form or the command line) that no instance of the graph can have."""
-
-    code = "E008"
 
 
 def entity(entity_id: str) -> NamedNode:

@@ -21,15 +21,11 @@ from pathlib import Path
 import numpy as np
 from scipy.special import erf
 
-from ingest.errors import PCGError
+from kg.errors import QuestionEncoderError
 from kg.embeddings import require_mean_pooling
 
 
 SUPPORTED = {"model_type": "bert", "hidden_act": "gelu", "position_embedding_type": "absolute"}
-
-
-class QuestionEncoderError(PCGError):
-    code = "E013"
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.errors import UnknownInstrumentError
+from kg.errors import UnknownInstrumentError
 from kg import store as stores
 from kg.caching import loaded_once
 from kg.config import sparql_endpoint

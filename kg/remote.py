@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
-from ingest.errors import EndpointError, QueryTimeoutError
+from kg.errors import EndpointError, QueryTimeoutError
 from kg.namespaces import sparql_prologue
 from kg.sparql import with_values
 

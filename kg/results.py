@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import QueryResultsFormat, parse_query_results
 
-from ingest.errors import UnknownFormatError
+from kg.errors import UnknownFormatError
 from kg.spreadsheet import neutralise_csv
 from kg.user_query import QueryResult
 

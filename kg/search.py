@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.errors import PCGError
+from kg.errors import SearchInputError
 from ingest.model import ParsedInstrument
 from kg.caching import loaded_once
 
@@ -55,10 +55,6 @@ STOPWORDS = set("""a an the of to in on for by with and or is are be been being 
 their they them which who whom what when where how do does did has have had not no any all each every such other
 than then there here shall must may can could should would will about into under over within without between per
 i we you he she his her our your my me us if so also only own same very just more most some""".split())
-
-
-class SearchInputError(PCGError):
-    code = "E010"
 
 
 @dataclass

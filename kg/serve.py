@@ -17,7 +17,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from ingest.errors import EndpointError
+from kg.errors import EndpointError
 from kg import store as stores
 from kg.processes import die_with_parent, spawn
 

@@ -11,7 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 import rdflib
 from pyoxigraph import Quad, RdfFormat, serialize
 
-from ingest.errors import ValidationError
+from kg.errors import ValidationError
 from kg.config import ONTOLOGY_DIR
 from kg.processes import die_with_parent
 

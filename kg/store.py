@@ -18,16 +18,9 @@ from pathlib import Path
 from pyoxigraph import RdfFormat, Store
 
 from kg.config import data_dir, sparql_endpoint
-from ingest.errors import NoGraphError, PCGError
+from kg.errors import BuildIncompleteError, NoGraphError
 
 PARTIAL_SUFFIX = ".partial"
-
-
-class BuildIncompleteError(PCGError):
-    """A finished build lacks a part it must have; it is not published."""
-
-    code = "E009"
-
 KEEP_PREVIOUS_BUILDS = 1
 
 

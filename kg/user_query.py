@@ -14,7 +14,6 @@ download formats (``kg.results``) all read the same structure.
 from __future__ import annotations
 
 import json
-import os
 import select as io_select
 import subprocess
 import sys
@@ -24,9 +23,11 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QueryBoolean, QuerySolutions, Triple
 
-from ingest.errors import EndpointError, PCGError, QueryTimeoutError
+from kg.errors import EndpointError, PCGError, QueryTimeoutError, from_code
 from kg.guard import CheckedQuery, check_read_only, reading_position, syntax_error
-from kg.processes import spawn
+from kg.config import REPO_ROOT
+from kg.processes import die_with_parent, spawn
+from kg.store import memory_copy
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 APP_ROW_CAP = 5000
@@ -130,15 +131,17 @@ def run(text: str, *, row_cap: int | None = None, timeout: float | None = None, 
 class Worker:
     """One child process that answers queries on a read-only store; killed when a query overruns."""
 
+    # the child's command line (tests/test_error_codes.py starts a stand-in through it)
+    command = (sys.executable, "-m", "kg.user_query")
+
     def __init__(self):
         self.process: subprocess.Popen | None = None
         self.lock = threading.Lock()
 
     def _start(self) -> subprocess.Popen:
         if self.process is None or self.process.poll() is not None:
-            repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-            self.process = spawn([sys.executable, "-m", "kg.user_query"], cwd=repo, stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, text=True, bufsize=1)
+            self.process = spawn(list(self.command), cwd=REPO_ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                 text=True, bufsize=1)
         return self.process
 
     def stop(self) -> None:
@@ -166,7 +169,7 @@ class Worker:
                 raise EndpointError("the query worker stopped unexpectedly; try again")
             answer = json.loads(line)
             if "error" in answer:
-                raise PCGError.from_code(answer["code"], answer["error"])
+                raise from_code(answer["code"], answer["error"], path=answer.get("path"), line=answer.get("line"))
             result = QueryResult(**answer["result"])
             result.seconds = time.perf_counter() - started
             return result
@@ -184,9 +187,6 @@ def _worker() -> Worker:
 
 def worker_main() -> None:
     """The worker's loop: one JSON request per line in, one JSON answer per line out."""
-    from kg.processes import die_with_parent
-    from kg.store import memory_copy
-
     die_with_parent()
     loaded: dict[str, object] = {}  # the build's in-memory copy, loaded once (about 1 s) and kept
     for line in sys.stdin:
@@ -199,10 +199,10 @@ def worker_main() -> None:
             result = execute(store, request["query"], request["form"], request["cap"],
                              own_dataset=request["own_dataset"])
             answer = {"result": result.as_dict()}
-        except PCGError as err:
-            answer = {"code": err.code, "error": err.message}
+        except PCGError as err:  # rebuilt in the parent from its code (kg.errors.from_code)
+            answer = {"code": err.code, "error": err.message, "path": err.path, "line": err.line}
         except Exception as err:  # noqa: BLE001 — reported to the caller as a message
-            answer = {"code": "E023", "error": f"{type(err).__name__}: {err}"}
+            answer = {"code": EndpointError.code, "error": f"{type(err).__name__}: {err}"}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()
 

@@ -39,7 +39,7 @@ def start() -> threading.Thread:
 
 
 def _load_store() -> None:
-    from ingest.errors import PCGError
+    from kg.errors import PCGError
     from kg import read
 
     try:
@@ -50,7 +50,7 @@ def _load_store() -> None:
 
 
 def _load(freeze: bool = False) -> None:
-    from ingest.errors import PCGError
+    from kg.errors import PCGError
 
     try:
         from kg import search as searching

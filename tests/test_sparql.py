@@ -14,7 +14,7 @@ import pytest
 import rdflib
 from rdflib.query import Result
 
-from ingest.errors import ForbiddenQueryError, QuerySyntaxError, QueryTimeoutError
+from kg.errors import ForbiddenQueryError, QuerySyntaxError, QueryTimeoutError
 from kg.sparql import library, runnable_library_query
 from tests.conftest import run_cli
 

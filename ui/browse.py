@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from ingest.errors import PCGError
+from kg.errors import PCGError
 from ui import common
 from ui.cards import STYLE, card
 

@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from ingest.errors import NoGraphError, PCGError
+from kg.errors import NoGraphError, PCGError
 from kg import read
 from kg import store as stores
 

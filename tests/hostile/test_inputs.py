@@ -157,7 +157,7 @@ def test_every_csv_download_in_the_app_is_neutralised(formula_import, browser, t
     """The gaps report and the console's 'CSV (for spreadsheets)', downloaded in headless Chromium."""
     import urllib.parse
 
-    from ingest.errors import EndpointError
+    from kg.errors import EndpointError
     from kg.serve import start_app
 
     try:

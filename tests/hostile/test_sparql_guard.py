@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import ForbiddenQueryError, QuerySyntaxError
+from kg.errors import ForbiddenQueryError, QuerySyntaxError
 from tests.conftest import REPO, run_cli
 
 DISGUISES = {
