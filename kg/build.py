@@ -23,20 +23,20 @@ from kg import store as stores
 from kg.locks import build_lock
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir, sparql_endpoint
 from kg.config import sources_dir as configured_sources_dir
-from kg.namespaces import entity, graph_iri, pcg, prefixes, term
+from kg.rdf.terms import RDF_TYPE, XSD, entity, graph_iri, pcg, prefixes, term
 from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
 from kg.extraction import extract_all, not_extracted_note
-from kg.rdf_coordination import coordination_quads
-from kg.rdf_obligations import obligation_quads
-from kg.rdf_references import cross_reference_quads
-from kg.rdf_provisions import RDF_TYPE, instrument_quads, source_iri
-from kg.rdf_themes import theme_quads
+from kg.rdf.coordination import coordination_quads
+from kg.rdf.obligations import obligation_quads
+from kg.rdf.references import cross_reference_quads
+from kg.rdf.provisions import instrument_quads, source_iri
+from kg.rdf.themes import theme_quads
 from kg.encoder import encoder_for_build
 from kg.embeddings import counting as counting_embeddings
 from kg.search import index_points, index_units, write_index
 from kg import themes
 from kg.coherence import coverage_rows, write_coverage
-from kg.shapes import validate_quads
+from kg.rdf.shapes import validate_quads
 
 Progress = Callable[[str, int, int], None]  # (stage description, done, total)
 
@@ -122,7 +122,7 @@ def ontology_quads() -> list[Quad]:
 
 def build_activity_quads(build_id: str, started: str, ended: str, instrument_ids: list[str]) -> list[Quad]:
     g, activity = graph_iri("build"), entity(f"build/{build_id}")
-    dt = NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")
+    dt = NamedNode(XSD + "dateTime")
     quads = [
         Quad(activity, RDF_TYPE, term("prov", "Activity"), g),
         Quad(activity, term("prov", "startedAtTime"), Literal(started, datatype=dt), g),
@@ -225,7 +225,8 @@ def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | N
         theme_corpus = themes.corpus(parsed_all, units, obligations,
                                      progress=lambda done, total: progress("classify themes (embed)", done, total))
         classification = themes.classify(theme_corpus, obligations)
-    quads.extend(theme_quads(classification))
+    quads.extend(theme_quads((classification.provisions, classification.obligations), themes.CLASSIFIER_VERSION,
+                             themes.classifier_description()))
     progress("classify themes", 1, 1)
     lap("classify themes")
     quads = list(dict.fromkeys(quads))  # actors and jurisdictions are shared by many instruments

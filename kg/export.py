@@ -21,9 +21,8 @@ from ingest.catalogue import SOURCES_DIR
 from kg.errors import UnknownFormatError
 from kg import store as stores
 from kg.config import base_iri
-from kg.namespaces import graph_iri, prefixes, term
+from kg.rdf.terms import XSD, graph_iri, prefixes, term
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 DATASET_TITLE = "Policy Coherence Graph: anti-trafficking law, obligations and coordinating bodies"
 
 

@@ -7,64 +7,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 import networkx as nx
 
 from ingest.coordination import FINANCIAL_KINDS, Membership, Partnership
 from kg.errors import UnknownJurisdictionError
 from ingest.jurisdictions import applicable_instruments
+from kg.rdf.organisations import OrgIndex
 
 STALE_AFTER_YEARS = 5
 FINANCIAL_NAME_RE = re.compile(
     r"\b(FIU|financial intelligence|FINTRAC|AUSTRAC|FinCEN|MROS|PPATK|AMLC|AMLO|Financial Conduct Authority|FCA|"
     r"Treasury|Ministry of Finance|Minister of Finance|central bank|Bank of [A-Z]\w+|APRA|Prudential)\b", re.I)
-
-
-@lru_cache(maxsize=None)
-def org_keys(name: str) -> frozenset[str]:
-    """Keys under which one organisation is recognised across rows: its name, its acronym."""
-    keys = set()
-    acronym = re.findall(r"\(([A-Z][A-Za-z.&-]{1,15})\)", name)
-    keys.update(a.lower().replace(".", "") for a in acronym)
-    bare = re.sub(r"\([^)]*\)", " ", name).lower()
-    bare = re.sub(r"\b(the|u\.s\.|us|of)\b", " ", bare)
-    bare = re.sub(r"[^a-z0-9]+", " ", bare).strip()
-    if bare:
-        keys.add(bare)
-    if re.fullmatch(r"[A-Z][A-Za-z.&-]{1,15}", name.strip()):
-        keys.add(name.strip().lower().replace(".", ""))
-    return frozenset(keys)
-
-
-class OrgIndex:
-    """Union of organisation names that share a key within one jurisdiction: one node per
-    organisation ("Department of the Treasury (Treasury)" in several US rows is one node, while the
-    Dutch and the Canadian "police" stay two)."""
-
-    def __init__(self):
-        self.key_to_id: dict[str, str] = {}
-        self.names: dict[str, str] = {}
-        self.seen: dict[tuple[str, str], str] = {}
-
-    def add(self, name: str, jurisdiction: str) -> str:
-        if (name, jurisdiction) in self.seen:
-            return self.seen[(name, jurisdiction)]
-        self.seen[(name, jurisdiction)] = org = self._add(name, jurisdiction)
-        return org
-
-    def _add(self, name: str, jurisdiction: str) -> str:
-        keys = {f"{jurisdiction.upper()}|{key}" for key in org_keys(name)}
-        for key in keys:
-            if key in self.key_to_id:
-                org = self.key_to_id[key]
-                break
-        else:
-            org = "org:" + (sorted(keys, key=len)[0] if keys else name.lower())
-            self.names[org] = name
-        for key in keys:
-            self.key_to_id.setdefault(key, org)
-        return org
 
 
 @dataclass

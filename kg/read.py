@@ -54,7 +54,7 @@ def provisions(instrument_id: str) -> list[dict]:
 
 def tree(instrument_id: str) -> list[dict]:
     """Divisions and provisions in document order, each with its parent id (no text)."""
-    from kg.namespaces import id_from_iri
+    from kg.rdf.terms import id_from_iri
 
     rows = select_named(store(), "instrument_nodes", instrument=instrument_id)
     for row in rows:

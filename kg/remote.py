@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from kg.errors import EndpointError, QueryTimeoutError
-from kg.namespaces import sparql_prologue
+from kg.rdf.terms import sparql_prologue
 from kg.sparql import with_values
 
 INSERT_CHUNK = 5000  # triples per INSERT DATA request

@@ -12,9 +12,8 @@ from functools import lru_cache
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Variable
 
 from kg.config import QUERIES_DIR
-from kg.namespaces import entity, prefixes
+from kg.rdf.terms import XSD, entity, prefixes
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
 HEADER_RE = re.compile(r"^#\s*(\w+):\s*(.*)$")
 READERS_DIR = QUERIES_DIR / "readers"

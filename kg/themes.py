@@ -79,7 +79,7 @@ def themes() -> tuple[Theme, ...]:
     from pyoxigraph import RdfFormat, parse
 
     from kg.config import ONTOLOGY_NS
-    from kg.vocab import SKOS
+    from kg.rdf.vocab import SKOS
 
     fields: dict[str, dict] = {}
     top: list[str] = []
@@ -369,6 +369,14 @@ MODEL_C = 10.0  # inverse regularisation strength, chosen by cross-validation (0
 MODEL_THRESHOLD = 0.6  # probability from which a theme is assigned
 GOLD_THEMES_PATH = Path(__file__).resolve().parent.parent / "tests" / "gold" / "themes.jsonl"
 TRAINING_SETS = (EXAMPLES_PATH, GOLD_THEMES_PATH)
+
+
+def classifier_description() -> str:
+    """What the graph records of the classifier (the label of its PROV agent, kg.rdf.themes)."""
+    return (f"Theme classifier {CLASSIFIER_VERSION}: a logistic regression per theme (C={MODEL_C}, assigned from "
+            f"probability {MODEL_THRESHOLD}) over all-MiniLM-L6-v2 similarities to the theme definitions and "
+            f"hand-labelled examples, lexical cues and the provision's vector, trained on the hand-labelled "
+            f"provisions (kg/themes_data/examples.jsonl, tests/gold/themes.jsonl)")
 
 
 def features(scores: Scores, rows: list[int], parts: dict[int, list[int]]) -> np.ndarray:

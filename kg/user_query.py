@@ -27,9 +27,10 @@ from kg.errors import EndpointError, PCGError, QueryTimeoutError, from_code
 from kg.guard import CheckedQuery, check_read_only, reading_position, syntax_error
 from kg.config import REPO_ROOT
 from kg.processes import die_with_parent, spawn
+from kg.rdf.terms import XSD
 from kg.store import memory_copy
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD_STRING = XSD + "string"
 APP_ROW_CAP = 5000
 APP_TIMEOUT_S = 10.0
 TRIPLE_VARIABLES = ["subject", "predicate", "object"]
@@ -102,7 +103,7 @@ def execute(store, text: str, form: str, row_cap: int | None, timeout: float | N
             own_dataset: bool = False) -> QueryResult:
     """Run an already checked query on ``store`` (embedded or remote) in this process: over the union
     of the named graphs, unless the query names its own dataset with FROM."""
-    from kg.namespaces import prefixes
+    from kg.rdf.terms import prefixes
 
     started = time.perf_counter()
     kwargs = {"timeout": timeout} if timeout is not None and not hasattr(store, "bulk_extend") else {}

@@ -159,7 +159,7 @@ def test_overview_bar_chart_names_every_instrument(browser, app_url, instruments
 
 def test_who_must_do_what_heatmap_names_every_actor_kind_and_instrument(browser, app_url, instruments):  # noqa: F811
     from kg import read
-    from kg.vocab import actor_kind_labels
+    from kg.rdf.vocab import actor_kind_labels
 
     norms = [o for o in read.obligations(normative_only=False)
              if o["modality"] in ("obligation", "prohibition", "permission")]

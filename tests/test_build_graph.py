@@ -41,7 +41,7 @@ def test_the_instruments_command_lists_each_text_with_its_completeness(built_gra
 
 
 def test_one_named_graph_per_instrument(built_graph):
-    from kg.namespaces import graph_iri
+    from kg.rdf.terms import graph_iri
     from kg.store import open_store
 
     graphs = {g.value for g in open_store(built_graph).named_graphs()}
@@ -51,7 +51,7 @@ def test_one_named_graph_per_instrument(built_graph):
 
 def test_turtle_dump_conforms_to_the_shapes(built_graph):
     import rdflib
-    from kg.shapes import violations
+    from kg.rdf.shapes import violations
 
     data = rdflib.Graph().parse(built_graph.turtle, format="turtle")
     assert len(data) > 50_000
@@ -61,7 +61,7 @@ def test_turtle_dump_conforms_to_the_shapes(built_graph):
 def test_shapes_catch_a_provision_without_text(built_graph):
     import rdflib
     from kg.config import ONTOLOGY_NS
-    from kg.shapes import violations
+    from kg.rdf.shapes import violations
 
     data = rdflib.Graph().parse(built_graph.turtle, format="turtle")
     pcg = rdflib.Namespace(ONTOLOGY_NS)

@@ -114,7 +114,7 @@ def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
 
 
 def test_import_keeps_good_rows_names_bad_ones_and_can_be_removed(scratch_data, tmp_path):
-    from kg.namespaces import graph_iri
+    from kg.rdf.terms import graph_iri
     from kg.store import open_store
 
     data, sources = scratch_data

@@ -8,7 +8,7 @@ without the cap.
 import pandas as pd
 import streamlit as st
 
-from kg.namespaces import id_from_iri, sparql_prologue
+from kg.rdf.terms import id_from_iri, sparql_prologue
 from kg.results import FORMATS, serialize
 from kg.sparql import library, runnable_library_query, with_values
 from ui import common

@@ -8,37 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pyoxigraph import Literal, NamedNode, Quad
+from pyoxigraph import NamedNode, Quad
 
 from ingest.catalogue import Instrument
-from ingest.jurisdictions import label as jurisdiction_label
 from ingest.model import DIVISION, Node, ParsedInstrument
-from kg.namespaces import entity, graph_iri, pcg, term
+from kg.rdf.vocab import jurisdiction_label
+from kg.rdf.terms import RDF_TYPE, boolean, date, entity, graph_iri, integer, lang, pcg, string, term
 
-RDF_TYPE = term("rdf", "type")
-XSD = "http://www.w3.org/2001/XMLSchema#"
 KIND_CONCEPT = {"treaty": "Treaty", "act": "Act", "directive": "Directive", "regulation": "Regulation",
                 "proposal": "Proposal"}
-
-
-def string(value: str) -> Literal:
-    return Literal(value)
-
-
-def lang(value: str, language: str) -> Literal:
-    return Literal(value, language=language)
-
-
-def integer(value: int) -> Literal:
-    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
-
-
-def date(value: str) -> Literal:
-    return Literal(value, datatype=NamedNode(XSD + "date"))
-
-
-def boolean(value: bool) -> Literal:
-    return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
 
 
 def jurisdiction_iri(code: str) -> NamedNode:

@@ -9,9 +9,8 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from ingest.obligations import EXTRACTOR_VERSION
 from ingest.obligations.actors import actor_by_id
-from kg.namespaces import entity, graph_iri, pcg, term
-from kg.rdf_provisions import RDF_TYPE, boolean, integer, lang, string
-from kg.vocab import actor_kind_concept
+from kg.rdf.terms import RDF_TYPE, boolean, entity, graph_iri, integer, lang, pcg, string, term
+from kg.rdf.vocab import actor_kind_concept
 
 MODALITY_CONCEPT = {"obligation": "ObligationModality", "prohibition": "ProhibitionModality",
                     "permission": "PermissionModality", "definition": "DefinitionStatement",

@@ -1,10 +1,11 @@
-"""IRIs: vocabulary namespaces (fixed) and instance IRIs minted from provision ids (configurable)."""
+"""RDF terms the writers and readers share: vocabulary namespaces (fixed), instance IRIs minted
+from provision ids (configurable), and typed literals."""
 
 from __future__ import annotations
 
 import re
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
 from kg.errors import InvalidIdError
 from kg.config import ONTOLOGY_NS, base_iri
@@ -23,6 +24,7 @@ PREFIXES = {
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
 }
+XSD = PREFIXES["xsd"]
 
 
 def prefixes() -> dict[str, str]:
@@ -44,6 +46,29 @@ def term(prefix: str, local: str) -> NamedNode:
 
 def pcg(local: str) -> NamedNode:
     return NamedNode(ONTOLOGY_NS + local)
+
+
+RDF_TYPE = term("rdf", "type")
+
+
+def string(value: str) -> Literal:
+    return Literal(value)
+
+
+def lang(value: str, language: str) -> Literal:
+    return Literal(value, language=language)
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(value), datatype=NamedNode(XSD + "integer"))
+
+
+def date(value: str) -> Literal:
+    return Literal(value, datatype=NamedNode(XSD + "date"))
+
+
+def boolean(value: bool) -> Literal:
+    return Literal("true" if value else "false", datatype=NamedNode(XSD + "boolean"))
 
 
 ID_CHARACTERS_RE = re.compile(r"[A-Za-z0-9._~/:%-]+")

@@ -9,8 +9,7 @@ from collections.abc import Iterable, Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 
 from ingest.cross_references import RESOLVER_VERSION, CrossReference
-from kg.namespaces import entity, graph_iri, pcg, term
-from kg.rdf_provisions import RDF_TYPE, integer, lang, string
+from kg.rdf.terms import RDF_TYPE, entity, graph_iri, integer, lang, pcg, string, term
 
 
 def resolver_iri() -> NamedNode:

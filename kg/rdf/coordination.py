@@ -17,10 +17,9 @@ from pyoxigraph import NamedNode, Quad
 
 from ingest.coordination import Membership, Partnership
 from ingest.jurisdictions import applicable_instruments
-from kg.gaps import OrgIndex
-from kg.namespaces import entity, graph_iri, pcg, term
-from kg.rdf_provisions import RDF_TYPE, integer, lang, string
-from kg.vocab import actor_kind_concept
+from kg.rdf.organisations import OrgIndex
+from kg.rdf.terms import RDF_TYPE, entity, graph_iri, integer, lang, pcg, string, term
+from kg.rdf.vocab import actor_kind_concept
 
 ROLE_CONCEPT = {"member": "MemberRole", "observer": "ObserverRole", "partner": "PartnerRole"}
 

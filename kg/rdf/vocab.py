@@ -1,4 +1,6 @@
-"""The SKOS vocabularies of ``ontology/pcg.ttl`` as Python lookups (one source of truth)."""
+"""The vocabularies of the graph as Python lookups: the SKOS schemes of ``ontology/pcg.ttl`` (one
+source of truth), and the codes ``ingest`` assigns that the graph writes as concepts: the modalities
+that are norms, and the names of jurisdictions. The app reads them here, through kg."""
 
 from __future__ import annotations
 
@@ -6,9 +8,14 @@ from functools import lru_cache
 
 from pyoxigraph import RdfFormat, parse
 
+from ingest.jurisdictions import label as jurisdiction_label
+from ingest.obligations.deontic import NORMATIVE
 from kg.config import ONTOLOGY_DIR, ONTOLOGY_NS
 
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+# Re-exported for the app: the modalities that are norms (obligation, prohibition, permission), and
+# a jurisdiction code's name (the build writes it as the skos:prefLabel of the jurisdiction).
+__all__ = ["NORMATIVE", "jurisdiction_label", "scheme", "actor_kind_concept", "actor_kind_labels"]
 
 
 @lru_cache(maxsize=None)
