@@ -22,7 +22,7 @@ TARGET_MS = 50.0
 
 
 def timings(store, text: str, runs: int = RUNS) -> tuple[list[float], int]:
-    from kg.sparql import select
+    from kg.store.queries import select
 
     rows = len(select(store, text))  # warm-up
     out = []
@@ -38,10 +38,10 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    from kg import store as stores
-    from kg.remote import RemoteStore
+    from kg.store import builds as stores
+    from kg.store.remote import RemoteStore
     from kg.serve import start
-    from kg.sparql import library, runnable_library_query
+    from kg.store.queries import library, runnable_library_query
 
     embedded = stores.open_store(stores.require_current_build())
     texts = {query["name"]: runnable_library_query(query["name"]) for query in library()}

@@ -19,8 +19,8 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, parse, serialize
 from ingest import PIPELINE_VERSION
 from ingest.catalogue import list_instruments
 from ingest.cross_references import corpus_cross_references
-from kg import store as stores
-from kg.locks import build_lock
+from kg.store import builds as stores
+from kg.store.locks import build_lock
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir, sparql_endpoint
 from kg.config import sources_dir as configured_sources_dir
 from kg.rdf.terms import RDF_TYPE, XSD, entity, graph_iri, pcg, prefixes, term
@@ -151,7 +151,7 @@ def build(
 ) -> BuildReport:
     """``readapt``: use the search encoder adapted to exactly this corpus, never one reused from an
     earlier corpus (kg.encoder); a build that reused one is then not skipped. One build at a time
-    per data folder (kg.locks): a second waits, and ``on_wait`` hears why."""
+    per data folder (kg.store.locks): a second waits, and ``on_wait`` hears why."""
     with build_lock("build", on_wait):
         return _build(sources_dir or configured_sources_dir(), force, readapt, progress)
 

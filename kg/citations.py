@@ -33,7 +33,7 @@ ALIASES = {
 
 @lru_cache(maxsize=2)
 def _known(build_id: str) -> tuple[frozenset, dict]:
-    from kg import read
+    from kg.store import read
 
     ids, titles = set(), {}
     for row in read.instruments():
@@ -57,7 +57,7 @@ def resolve_citation(query: str, instruments: list[str] | None = None) -> list[s
     m = CITATION_RE.match(query)
     if not m:
         return []
-    from kg import store as stores
+    from kg.store import builds as stores
 
     known, titles = _known(stores.require_current_build().root.name)
     unit = UNIT_PREFIX.get(m.group("unit").lower()[:2], UNIT_PREFIX.get(m.group("unit")[:1].lower()))

@@ -82,7 +82,7 @@ def _encoder_summary(report) -> str:
 
 
 def cmd_provisions(args) -> int:
-    from kg import read
+    from kg.store import read
 
     rows = read.provisions(args.instrument)
     if args.json:
@@ -96,7 +96,7 @@ def cmd_provisions(args) -> int:
 
 
 def cmd_instruments(args) -> int:
-    from kg import read
+    from kg.store import read
 
     rows = read.instruments()
     if args.json:
@@ -128,7 +128,7 @@ OBLIGATION_FIELDS = ("provision", "citation", "instrument", "modality", "strengt
 
 
 def cmd_obligations(args) -> int:
-    from kg import read
+    from kg.store import read
 
     if args.instrument:
         read.instrument(args.instrument)  # a clear error for an unknown id
@@ -208,19 +208,18 @@ def cmd_remove_import(args) -> int:
 
 
 def cmd_gaps(args) -> int:
-    from ingest.coordination import shipped_partnerships
     from kg.gaps import analyse
-    from kg.imports import all_memberships
+    from kg.store.coordination_data import all_memberships, partnerships
 
     loaded, memberships = all_memberships()
     for error in loaded.errors:
         print(f"bodies.csv {error}", file=sys.stderr)
-    gaps = analyse(memberships, shipped_partnerships(), jurisdiction=args.jurisdiction)
+    gaps = analyse(memberships, partnerships(), jurisdiction=args.jurisdiction)
     if args.summary:
-        from kg import read
+        from kg.store import read
         from kg.gaps import summarise
 
-        summary = summarise(gaps, shipped_partnerships(), read.obligations(),
+        summary = summarise(gaps, partnerships(), read.obligations(),
                             {r["id"]: r["jurisdiction"] for r in read.instruments()})
         if args.json:
             print(json.dumps([s.as_dict() for s in summary], indent=1, ensure_ascii=False))
@@ -243,8 +242,8 @@ def cmd_gaps(args) -> int:
 
 
 def cmd_themes(args) -> int:
-    from kg import read
-    from kg.sparql import select_named
+    from kg.store import read
+    from kg.store.queries import select_named
 
     read.instrument(args.instrument)  # a clear error for an unknown id
     rows = select_named(read.store(), "provision_themes", instrument=args.instrument)
@@ -354,7 +353,7 @@ def cmd_eval(args) -> int:
 def library_or_text(query: str) -> str:
     """A query given as text, a path to a .rq file, or a library query name."""
     from kg.config import QUERIES_DIR
-    from kg.sparql import runnable_library_query
+    from kg.store.queries import runnable_library_query
 
     if (QUERIES_DIR / f"{query}.rq").is_file():
         return runnable_library_query(query)
@@ -366,7 +365,7 @@ def library_or_text(query: str) -> str:
 
 def cmd_sparql(args) -> int:
     from kg.results import serialize, table
-    from kg.sparql import library
+    from kg.store.queries import library
     from kg.user_query import run
 
     if args.list:
@@ -440,7 +439,7 @@ def cmd_app(args) -> int:
 
 
 def cmd_references(args) -> int:
-    from kg import read
+    from kg.store import read
     from kg.coherence import UnknownProvisionError
 
     if args.provision:
@@ -467,7 +466,7 @@ def cmd_references(args) -> int:
 
 
 def cmd_financial_reach(args) -> int:
-    from kg import read
+    from kg.store import read
     from kg.financial_reach import financial_reach
 
     read.instrument(args.instrument)  # a clear error for an unknown id

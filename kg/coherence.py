@@ -70,7 +70,7 @@ def write_coverage(rows: list[dict], folder: Path) -> None:
 
 
 def _build_root() -> Path:
-    from kg import store as stores
+    from kg.store import builds as stores
 
     return stores.require_current_build().root
 
@@ -81,7 +81,7 @@ def _coverage(root: str) -> list[dict]:
 
 
 def instrument_jurisdictions() -> dict[str, str]:
-    from kg import read
+    from kg.store import read
 
     return {r["id"]: r["jurisdiction"] for r in read.instruments()}
 
@@ -215,7 +215,7 @@ def provision_themes(provision_id: str) -> list[dict]:
 
 
 def _norms(provision_id: str) -> list[dict]:
-    from kg import read
+    from kg.store import read
 
     return [{"modality": o["modality"], "strength": o["strength"], "bearer_kind": o["actor_kind"],
              "bearer": o["actor"]} for o in read.obligations(provision_prefix=provision_id, normative_only=True)]
@@ -256,7 +256,7 @@ def equivalents(provision_id: str, k: int = 3, instruments: list[str] | None = N
     the search index's paragraph-level vectors, which read the heading and citation with the text;
     recitals left out), with their themes and the modality and bearer kinds of their norms side by
     side."""
-    from kg import read
+    from kg.store import read
 
     root = str(_build_root())
     units, dense = _search_units(root)

@@ -19,7 +19,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from ingest.catalogue import SOURCES_DIR
 from kg.errors import UnknownFormatError
-from kg import store as stores
+from kg.store import builds as stores
 from kg.config import base_iri
 from kg.rdf.terms import XSD, graph_iri, prefixes, term
 
@@ -55,7 +55,7 @@ def exporter(name: str) -> Exporter:
 
 def all_quads(store=None) -> list[Quad]:
     """Every quad of the store in service (embedded or remote), in a stable order."""
-    from kg import read
+    from kg.store import read
 
     store = store if store is not None else read.store()
     if hasattr(store, "quads_for_pattern"):

@@ -111,7 +111,7 @@ def _role(sentence: str, is_definition: bool) -> str:
 def financial_reach(instrument_id: str) -> dict:
     """The financial-sector items of one instrument (see the module docstring), and the norms on
     companies that bind financial undertakings when the instrument defines them as companies."""
-    from kg import read
+    from kg.store import read
 
     rows = read.provisions(instrument_id)
     own = _own_texts(rows)
@@ -258,7 +258,7 @@ def _company_norms(instrument_id: str, citations: dict[str, str]) -> dict:
     shall ensure that companies …"): they bind financial undertakings too where the instrument
     counts them among companies. (Another authority's duty towards companies, such as guidelines the
     Commission issues for them, is not a duty of theirs.)"""
-    from kg import read
+    from kg.store import read
 
     norms = [o for o in read.obligations(instrument_id=instrument_id, normative_only=True)
              if o["modality"] in ("obligation", "prohibition") and o["strength"] == "binding"

@@ -9,6 +9,7 @@ import re
 from ingest.coordination import BODY_FIELDS, load_memberships
 from kg.errors import ImportExistsError, UnknownImportError
 from kg.config import imports_dir
+from kg.store.coordination_data import list_imports
 from kg.user_files import decode_text
 
 TEMPLATE = ",".join(BODY_FIELDS) + "\n" + (
@@ -28,9 +29,9 @@ def read_import_file(data: bytes, where: str) -> str:
 
 def import_bodies(text: str, name: str, replace: bool = False, on_wait=None) -> dict:
     """Validate ``text``; write its good rows as the import ``name`` and rebuild. An import of that
-    name is replaced only if ``replace``. Imports and builds take turns (kg.locks)."""
+    name is replaced only if ``replace``. Imports and builds take turns (kg.store.locks)."""
     from kg.build import build
-    from kg.locks import build_lock
+    from kg.store.locks import build_lock
 
     result = load_memberships(text)
     outcome = {"import": import_name(name), "imported_rows": len(result.memberships),
@@ -53,13 +54,9 @@ def import_bodies(text: str, name: str, replace: bool = False, on_wait=None) -> 
     return outcome
 
 
-def list_imports() -> list[str]:
-    return sorted(p.stem for p in imports_dir().glob("*.csv")) if imports_dir().exists() else []
-
-
 def remove_import(name: str) -> None:
     from kg.build import build
-    from kg.locks import build_lock
+    from kg.store.locks import build_lock
 
     with build_lock(f"removal of import '{import_name(name)}'"):
         target = imports_dir() / f"{import_name(name)}.csv"
@@ -67,14 +64,3 @@ def remove_import(name: str) -> None:
             raise UnknownImportError(f"no import named '{name}' (imports: {', '.join(list_imports()) or 'none'})")
         target.unlink()
         build(progress=None)
-
-
-def all_memberships():
-    """The shipped load result (for its row errors) and every valid membership, imports included."""
-    from ingest.coordination import imported_memberships, shipped_memberships
-
-    loaded = shipped_memberships()
-    memberships = list(loaded.memberships)
-    for imported in imported_memberships(imports_dir()).values():
-        memberships.extend(imported.memberships)
-    return loaded, memberships

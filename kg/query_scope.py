@@ -62,7 +62,7 @@ def _clue_table(rows: tuple[tuple[tuple[str, object], ...], ...]) -> dict[str, d
 
 
 def question_scope(question: str, instruments: list[dict]) -> Scope:
-    """The instruments ``question`` names, among ``instruments`` (rows of kg.read.instruments)."""
+    """The instruments ``question`` names, among ``instruments`` (rows of kg.store.read.instruments)."""
     rows = tuple(tuple(sorted((k, row.get(k)) for k in ("id", "shortTitle", "title", "jurisdiction", "adopted")))
                  for row in instruments)
     table = _clue_table(rows)

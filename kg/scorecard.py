@@ -129,11 +129,11 @@ def _none(why: str) -> Evidence:
 
 def scorecard(code: str) -> dict:
     """The four recommendations with their evidence for jurisdiction ``code`` (e.g. GB, AU, CA)."""
-    from ingest.coordination import shipped_partnerships
-    from kg import coherence, read
+    from kg import coherence
     from kg.financial_reach import financial_reach
     from kg.gaps import analyse
-    from kg.imports import all_memberships
+    from kg.store import read
+    from kg.store.coordination_data import all_memberships, partnerships
     from kg.themes import theme_labels
 
     code = coherence.check_jurisdiction(code)
@@ -144,7 +144,7 @@ def scorecard(code: str) -> dict:
     labels = theme_labels()
     _, memberships = all_memberships()
     mine = [m for m in memberships if m.jurisdiction.upper() == code]
-    bodies = analyse(memberships, shipped_partnerships(), jurisdiction=code) if mine else []
+    bodies = analyse(memberships, partnerships(), jurisdiction=code) if mine else []
     norms = [o for o in read.obligations(normative_only=True) if o["instrument"] in applying]
     law = ", ".join(applying) or "no instrument of this jurisdiction in the graph"
     # what business-conduct law asks of the financial sector: the instruments that bring financial
@@ -216,7 +216,7 @@ def scorecard(code: str) -> dict:
 
     # 4. partnerships with the financial sector
     r4 = Recommendation(*RECOMMENDATIONS[3])
-    for p in shipped_partnerships():
+    for p in partnerships():
         if code in {j.strip().upper() for j in p.jurisdiction.split("/")}:
             r4.evidence.append(Evidence("for", "partnership", p.name,
                                         f"{p.kind}: " + ", ".join(p.participants[:6]), p.source_url, p.source_quote))

@@ -365,7 +365,7 @@ def load_index(folder: str) -> SearchIndex:
 
 def current_index() -> SearchIndex:
     """The current build's index, loaded once per process."""
-    from kg import store as stores
+    from kg.store import builds as stores
 
     return load_index(str(stores.require_current_build().root / "search"))
 
@@ -407,7 +407,7 @@ def search(query: str, *, k: int = 10, instruments: list[str] | None = None,
            modalities: list[str] | None = None, mode: str = "hybrid", group: bool = True,
            with_related: bool = True, index: SearchIndex | None = None) -> tuple[list[Hit], list[str]]:
     """Ranked hits for a plain-language question (or a citation), and notes about the query."""
-    from kg import read
+    from kg.store import read
     from kg.citations import resolve_citation
     from kg.query_scope import Scope, question_scope
 
@@ -477,7 +477,7 @@ def _position_of(index: SearchIndex, provision: str) -> int | None:
 
 def _hit(index: SearchIndex, position: int | None, provision: str, score: float, query: str, matched_by: str,
          with_related: bool, unit: Unit | None) -> Hit:
-    from kg import read
+    from kg.store import read
 
     row = read.provision(provision) if unit is None or unit.provision != provision else None
     text = unit.text if unit is not None and unit.provision == provision else (row["text"] if row else "")

@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 from kg.errors import EndpointError
-from kg import store as stores
+from kg.store import builds as stores
 from kg.processes import die_with_parent, spawn
 
 DEFAULT_PORT = 7878

@@ -28,7 +28,7 @@ from kg.guard import CheckedQuery, check_read_only, reading_position, syntax_err
 from kg.config import REPO_ROOT
 from kg.processes import die_with_parent, spawn
 from kg.rdf.terms import XSD
-from kg.store import memory_copy
+from kg.store.builds import memory_copy
 
 XSD_STRING = XSD + "string"
 APP_ROW_CAP = 5000
@@ -118,13 +118,13 @@ def execute(store, text: str, form: str, row_cap: int | None, timeout: float | N
 
 def run(text: str, *, row_cap: int | None = None, timeout: float | None = None, store=None) -> QueryResult:
     """Check ``text`` is a read-only query, then run it within the limits given."""
-    from kg import read
+    from kg.store import read
 
     checked = check_read_only(text)
     store = store if store is not None else read.store()
     if timeout is None or not hasattr(store, "bulk_extend"):  # no limit, or remote (HTTP timeout)
         return execute(store, checked.text, checked.form, row_cap, timeout, checked.own_dataset)
-    from kg import store as stores
+    from kg.store import builds as stores
 
     return _worker().run(str(stores.require_current_build().root), checked, row_cap, timeout)
 

@@ -40,7 +40,7 @@ def start() -> threading.Thread:
 
 def _load_store() -> None:
     from kg.errors import PCGError
-    from kg import read
+    from kg.store import read
 
     try:
         read.instruments()  # opens the store: Oxigraph parses the dump without the GIL

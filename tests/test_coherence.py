@@ -49,8 +49,8 @@ def test_equivalents_compare_modality_and_bearer_kind_side_by_side(built_graph):
 
 
 def test_every_assignment_records_confidence_method_and_classifier(built_graph):
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     rows = select(open_store(built_graph), """
         SELECT ?confidence ?method ?agent WHERE {
@@ -63,8 +63,8 @@ def test_every_assignment_records_confidence_method_and_classifier(built_graph):
 
 
 def test_obligations_have_themes_too(built_graph):
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     rows = select(open_store(built_graph), """
         SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a pcg:Obligation ; pcg:hasTheme ?t }""")

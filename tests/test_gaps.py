@@ -82,8 +82,8 @@ def test_gaps_cli_filters_by_jurisdiction():
 
 
 def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     store = open_store(built_graph)
     treasury = select(store, """
@@ -101,7 +101,7 @@ def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
 
 
 def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
-    from kg import read
+    from kg.store import read
     from kg.gaps import summarise
 
     summary = {s.jurisdiction: s for s in summarise(
@@ -115,7 +115,7 @@ def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
 
 def test_import_keeps_good_rows_names_bad_ones_and_can_be_removed(scratch_data, tmp_path):
     from kg.rdf.terms import graph_iri
-    from kg.store import open_store
+    from kg.store.builds import open_store
 
     data, sources = scratch_data
     upload = tmp_path / "our-body.csv"

@@ -14,7 +14,7 @@ EU = {"eu-aml-criminal-law-2018", "eu-amla-2024", "eu-amlr-2024", "eu-atd-2011",
 
 @pytest.fixture(scope="module")
 def instruments(built_graph):
-    from kg import read
+    from kg.store import read
 
     return read.instruments()
 

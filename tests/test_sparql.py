@@ -15,7 +15,7 @@ import rdflib
 from rdflib.query import Result
 
 from kg.errors import ForbiddenQueryError, QuerySyntaxError, QueryTimeoutError
-from kg.sparql import library, runnable_library_query
+from kg.store.queries import library, runnable_library_query
 from tests.conftest import run_cli
 
 LIBRARY = [q["name"] for q in library()]
@@ -55,7 +55,7 @@ def test_financial_sector_query_finds_obligations_on_banks_and_fius(built_graph)
 
 @pytest.mark.parametrize("form", list(FORBIDDEN))
 def test_forbidden_forms_are_refused_and_nothing_changes(built_graph, form):
-    from kg import read
+    from kg.store import read
     from kg.user_query import run
 
     before = len(read.store())
@@ -168,7 +168,7 @@ def endpoint(built_graph):
 
 
 def test_endpoint_answers_the_protocol_and_refuses_updates(endpoint):
-    from kg import read
+    from kg.store import read
 
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/policy-coherence-graph/ontology#Provision> }"
     request = urllib.request.Request(endpoint + "?" + urllib.parse.urlencode({"query": query}),
@@ -188,7 +188,7 @@ def test_endpoint_answers_the_protocol_and_refuses_updates(endpoint):
 def test_endpoint_refuses_forbidden_forms_before_oxigraph_sees_them(endpoint, form):
     """Oxigraph's read-only server would run SERVICE (a request to any server); the guard in front
     of it refuses that, and every update form, with the reason."""
-    from kg import read
+    from kg.store import read
 
     before = len(read.store())
     for request in (

@@ -68,7 +68,7 @@ def node_label(node: dict) -> str:
 
 @st.cache_data(show_spinner=False)
 def obligations_of(build: str, provision_id: str) -> list[dict]:
-    from kg import read
+    from kg.store import read
 
     return read.obligations(provision_prefix=provision_id)
 

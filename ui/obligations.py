@@ -31,7 +31,7 @@ REACH_STYLE = """<style>
 
 @st.cache_data(show_spinner="Loading obligations…")
 def load(build: str) -> pd.DataFrame:
-    from kg import read
+    from kg.store import read
 
     return pd.DataFrame(read.obligations(normative_only=False))
 
@@ -182,7 +182,7 @@ with common.friendly_errors():
     build = common.build_id()
     frame = load(build)
     instruments = {r["id"]: r for r in common.instruments(build)}
-    from kg import read
+    from kg.store import read
 
     skipped = read.not_extracted()
     if skipped:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from kg.rdf.terms import id_from_iri, sparql_prologue
 from kg.results import FORMATS, serialize
-from kg.sparql import library, runnable_library_query, with_values
+from kg.store.queries import library, runnable_library_query, with_values
 from ui import common
 
 LABELS_QUERY = """SELECT ?iri ?label ?kind ?provisionId WHERE {
@@ -30,8 +30,8 @@ def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
     """IRI → (readable label, link into the app or None), from one query with the IRIs as VALUES."""
     from pyoxigraph import NamedNode
 
-    from kg import read
-    from kg.sparql import select
+    from kg.store import read
+    from kg.store.queries import select
 
     if not iris:
         return {}

@@ -51,7 +51,7 @@ def test_two_builds_at_once_take_turns_and_publish_a_complete_graph(scratch_data
     """Item 5: the second build deleted the first one's partial folder; the first then published a
     build with no store, and every reader failed. (The whole corpus, so the first build is still
     running when the second starts.)"""
-    from kg.store import BuildPaths, missing_parts
+    from kg.store.builds import BuildPaths, missing_parts
 
     data, sources = scratch_data
     monkeypatch.setenv("PCG_SOURCES_DIR", str(sources))
@@ -82,7 +82,7 @@ def test_a_graph_in_service_that_lost_its_store_is_rebuilt_by_a_plain_build(smal
 
 
 def test_an_incomplete_build_is_never_published_and_the_rollback_is_complete(small):
-    from kg.store import BuildIncompleteError, BuildPaths, builds_dir, is_complete, new_build_dir, publish
+    from kg.store.builds import BuildIncompleteError, BuildPaths, builds_dir, is_complete, new_build_dir, publish
 
     data, sources = small
     run_cli("build", "--quiet", "--sources", str(sources), check=True)

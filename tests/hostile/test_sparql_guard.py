@@ -48,7 +48,7 @@ def test_a_federated_query_in_any_disguise_is_refused_and_reaches_nothing(built_
 
 @pytest.mark.parametrize("update", UPDATES)
 def test_every_update_form_is_refused_with_the_store_unchanged(built_graph, update):
-    from kg import read
+    from kg.store import read
     from kg.user_query import run
 
     before = len(read.store())
@@ -107,7 +107,7 @@ def test_every_library_query_is_a_complete_sparql_document(built_graph):
     found': each file declares its prefixes and runs with no prefix supplied."""
     from rdflib.plugins.sparql import prepareQuery
 
-    from kg import read
+    from kg.store import read
 
     store = read.store()
     for path in sorted((REPO / "kg" / "queries").rglob("*.rq")):

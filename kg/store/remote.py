@@ -2,7 +2,7 @@
 
 ``RemoteStore.query`` takes the same arguments as ``pyoxigraph.Store.query`` and returns the same
 result objects (parsed with pyoxigraph from ``application/sparql-results+json`` or N-Triples),
-so ``kg.sparql.select`` and the readers run unchanged on either store. The protocol has no
+so ``kg.store.queries.select`` and the readers run unchanged on either store. The protocol has no
 equivalent of Oxigraph's ``substitutions``, so bound values become a ``VALUES`` block at the
 start of the query's outer group; the values are serialised by pyoxigraph, never pasted text.
 
@@ -24,7 +24,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from kg.errors import EndpointError, QueryTimeoutError
 from kg.rdf.terms import sparql_prologue
-from kg.sparql import with_values
+from kg.store.queries import with_values
 
 INSERT_CHUNK = 5000  # triples per INSERT DATA request
 DEFAULT_TIMEOUT = 120.0

@@ -155,7 +155,7 @@ def open_store(build: BuildPaths | None = None):
     current (or given) build, loaded into memory once per process."""
     endpoint = sparql_endpoint()
     if endpoint is not None:
-        from kg.remote import RemoteStore
+        from kg.store.remote import RemoteStore
 
         return RemoteStore(*endpoint)
     build = build or require_current_build()
@@ -177,7 +177,7 @@ def write_store(build: BuildPaths, quads: list) -> str:
     build folder. Returns where the data went (recorded in the manifest)."""
     endpoint = sparql_endpoint()
     if endpoint is not None:
-        from kg.remote import RemoteStore
+        from kg.store.remote import RemoteStore
 
         RemoteStore(*endpoint).replace_graphs(quads)
         return endpoint[0]

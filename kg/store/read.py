@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.errors import UnknownInstrumentError
-from kg import store as stores
+from kg.store import builds as stores
 from kg.caching import loaded_once
 from kg.config import sparql_endpoint
 from ingest.obligations.deontic import NORMATIVE
-from kg.sparql import library_query, select, select_named
+from kg.store.queries import library_query, select, select_named
 
 
 @loaded_once(maxsize=4)
