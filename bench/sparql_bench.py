@@ -40,14 +40,14 @@ def p95(values: list[float]) -> float:
 def main() -> None:
     from kg.store import builds as stores
     from kg.store.remote import RemoteStore
-    from kg.serve import start
+    from kg.sparql.endpoint import start_endpoint
     from kg.store.queries import library, runnable_library_query
 
     embedded = stores.open_store(stores.require_current_build())
     texts = {query["name"]: runnable_library_query(query["name"]) for query in library()}
     # the embedded store first, with no server running in this process or beside it
     local = {name: timings(embedded, text) for name, text in texts.items()}
-    process, url = start()
+    process, url = start_endpoint()
     remote = RemoteStore(url)
     try:
         http = {name: timings(remote, text)[0] for name, text in texts.items()}

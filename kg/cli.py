@@ -364,9 +364,9 @@ def library_or_text(query: str) -> str:
 
 
 def cmd_sparql(args) -> int:
-    from kg.results import serialize, table
+    from kg.sparql.result_formats import serialize, table
     from kg.store.queries import library
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     if args.list:
         for q in library():
@@ -388,7 +388,7 @@ def cmd_sparql(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kg.export import export, void_turtle
+    from kg.sparql.dumps import export, void_turtle
 
     if args.void:
         data = void_turtle()
@@ -409,9 +409,9 @@ def cmd_export(args) -> int:
 def cmd_serve(args) -> int:
     import signal
 
-    from kg.serve import start
+    from kg.sparql.endpoint import start_endpoint
 
-    endpoint, url = start(host=args.host, port=args.port, timeout_s=args.timeout)
+    endpoint, url = start_endpoint(host=args.host, port=args.port, timeout_s=args.timeout)
     signal.signal(signal.SIGTERM, lambda *_: endpoint.terminate())  # stop the query workers with us
     print(f"Read-only SPARQL endpoint at {url} (updates and SERVICE are refused; queries stop after "
           f"{args.timeout} s). Try:\n"

@@ -37,7 +37,7 @@ def serving_app():
     """The app in a process of its own (reading this process's environment: its data folder), its
     URL while the block runs; a failure to start fails the test with the reason."""
     from kg.errors import EndpointError
-    from kg.serve import start_app
+    from kg.app_server import start_app
 
     try:
         server, url = start_app(REPO)

@@ -19,8 +19,8 @@ import pytest
 import ingest
 import kg
 from kg.errors import CATALOGUE, PCGError, from_code
-from kg.guard import CheckedQuery
-from kg.user_query import Worker
+from kg.sparql.read_only import CheckedQuery
+from kg.sparql.worker import Worker
 from tests.conftest import REPO
 
 
@@ -76,11 +76,11 @@ def test_an_error_rebuilt_from_its_code_is_the_same_kind():
     assert type(from_code("E999", "a message")) is PCGError
 
 
-# The query worker's own loop (kg.user_query.worker_main), with the query run replaced by one that
+# The query worker's own loop (kg.sparql.worker.worker_main), with the query run replaced by one that
 # raises the error whose code the query text names, and no store to load.
 RAISING_WORKER = """
 from kg import errors
-from kg import user_query as worker
+from kg.sparql import worker
 
 def raise_named(store, text, *args, **kwargs):
     raise errors.CATALOGUE[text](f"raised in the worker as {text}", path="query.rq", line=7)

@@ -15,9 +15,9 @@ from tests.conftest import run_cli
 
 @pytest.fixture()
 def remote_server(tmp_path):
-    from kg.serve import start
+    from kg.store.oxigraph_server import start_oxigraph
 
-    process, url = start(tmp_path / "remote-store", read_only=False)
+    process, url = start_oxigraph(tmp_path / "remote-store")
     yield url
     process.terminate()
     process.wait(timeout=10)

@@ -158,7 +158,7 @@ def test_every_csv_download_in_the_app_is_neutralised(formula_import, browser, t
     import urllib.parse
 
     from kg.errors import EndpointError
-    from kg.serve import start_app
+    from kg.app_server import start_app
 
     try:
         server, url = start_app(REPO)  # reads the scratch data folder: the environment carries it

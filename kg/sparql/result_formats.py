@@ -16,7 +16,7 @@ from pyoxigraph import QueryResultsFormat, parse_query_results
 
 from kg.errors import UnknownFormatError
 from kg.spreadsheet import neutralise_csv
-from kg.user_query import QueryResult
+from kg.sparql.execution import QueryResult
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """``python -m kg serve``: the built graph as a read-only SPARQL 1.1 Protocol endpoint.
 
 The server is this module, not a proxy in front of an engine: every query is checked by
-:mod:`kg.guard` (updates and SERVICE refused, the same check as the console and the CLI) and run
-by the same query workers as the app's console (:mod:`kg.user_query`): child processes holding
+:mod:`kg.sparql.read_only` (updates and SERVICE refused, the same check as the console and the CLI) and run
+by the same query workers as the app's console (:mod:`kg.sparql.worker`): child processes holding
 an in-memory copy of the build, each killed and replaced when a query overruns the time limit, so
 a runaway query stops computing when its time is up. There is no engine listening anywhere else
 that a local process could reach without the check, and the workers die with the server.
@@ -21,14 +21,19 @@ import queue
 import threading
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from kg.errors import PCGError, QueryTimeoutError
-from kg.guard import CheckedQuery, check_read_only
-from kg.results import results_format, serialize as serialize_results
-from kg.user_query import QueryResult, Worker
+from kg.errors import EndpointError, PCGError, QueryTimeoutError
+from kg.ports import free_port, require_free
+from kg.sparql.read_only import CheckedQuery, check_read_only
+from kg.sparql.result_formats import results_format, serialize as serialize_results
+from kg.sparql.execution import QueryResult
+from kg.sparql.worker import Worker
+from kg.store.builds import require_current_build
 
+DEFAULT_TIMEOUT_S = 60
 FORM = "application/x-www-form-urlencoded"
 MAX_BODY = 1_000_000  # bytes: a query body larger than this is refused before it is read
 LISTEN_BACKLOG = 128  # connections waiting for a thread: 50 clients at once must not be reset
@@ -239,3 +244,17 @@ class SparqlEndpoint:
     def poll(self):
         return 0 if self.stopped.is_set() else None
 
+
+def start_endpoint(location: Path | None = None, host: str = "127.0.0.1", port: int | None = None,
+                   timeout_s: int | None = None) -> tuple[SparqlEndpoint, str]:
+    """The endpoint over the current build (or the build folder ``location``), answering in this
+    process, and its query URL (``http://host:port/query``). It serves the build it started with; a
+    build writes a *new* folder, so serving never blocks a rebuild: restart it to serve the newer one."""
+    port = port or free_port()
+    require_free(host, port)
+    build_root = str(location or require_current_build().root)
+    try:
+        endpoint = SparqlEndpoint(host, port, build_root, float(timeout_s or DEFAULT_TIMEOUT_S))
+    except OSError as err:
+        raise EndpointError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
+    return endpoint, f"http://{host}:{port}/query"

@@ -1,6 +1,6 @@
 """Read-only check for SPARQL typed by people: refuse what could change the graph or leave it.
 
-The check reads the query's terminals (:mod:`kg.sparql_tokens`) and refuses a query that holds an
+The check reads the query's terminals (:mod:`kg.sparql.tokens`) and refuses a query that holds an
 update keyword (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE, ADD, MOVE, COPY, WITH) or ``SERVICE``
 (a federated query: a request to any server the query names) anywhere. Keywords of the language are
 bare words, so a keyword the engine could act on is a token here. The text that then runs is the
@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from kg.errors import ForbiddenQueryError, QuerySyntaxError
-from kg.sparql_tokens import UnreadableQuery, line_and_column, nesting_depth, tokens, without_comments
+from kg.sparql.tokens import UnreadableQuery, line_and_column, nesting_depth, tokens, without_comments
 
 UPDATE_KEYWORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
 QUERY_FORMS = {"SELECT": "select", "ASK": "ask", "CONSTRUCT": "construct", "DESCRIBE": "describe"}
