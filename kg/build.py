@@ -31,9 +31,9 @@ from kg.rdf.obligations import obligation_quads
 from kg.rdf.references import cross_reference_quads
 from kg.rdf.provisions import instrument_quads, source_iri
 from kg.rdf.themes import theme_quads
-from kg.encoder import encoder_for_build
-from kg.embeddings import counting as counting_embeddings
-from kg.search import index_points, index_units, write_index
+from kg.search.adaptation import encoder_for_build
+from kg.search.text_embeddings import counting as counting_embeddings
+from kg.search.units import index_points, index_units, write_index
 from kg import themes
 from kg.coherence import coverage_rows, write_coverage
 from kg.rdf.shapes import validate_quads
@@ -64,7 +64,7 @@ class BuildReport:
     instruments: list[InstrumentReport]
     path: Path | None = None
     stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    # the search encoder (kg.encoder.EncoderChoice.as_dict) and the texts embedded or read from the
+    # the search encoder (kg.search.adaptation.EncoderChoice.as_dict) and the texts embedded or read from the
     # embedding cache, for search and for themes: {"search": {"embedded": n, "cached": m}, …}
     encoder: dict = field(default_factory=dict)
     embedded: dict = field(default_factory=dict)
@@ -82,7 +82,7 @@ class BuildReport:
 
 
 def _embedding_counts(counts: dict) -> dict:
-    """{"embedded": n, "cached": m} summed over the cache files of kg.embeddings.counting."""
+    """{"embedded": n, "cached": m} summed over the cache files of kg.search.text_embeddings.counting."""
     return {k: sum(c[k] for c in counts.values()) for k in ("embedded", "cached")}
 
 
@@ -150,7 +150,7 @@ def build(
     on_wait: Callable[[str], None] | None = None,
 ) -> BuildReport:
     """``readapt``: use the search encoder adapted to exactly this corpus, never one reused from an
-    earlier corpus (kg.encoder); a build that reused one is then not skipped. One build at a time
+    earlier corpus (kg.search.adaptation); a build that reused one is then not skipped. One build at a time
     per data folder (kg.store.locks): a second waits, and ``on_wait`` hears why."""
     with build_lock("build", on_wait):
         return _build(sources_dir or configured_sources_dir(), force, readapt, progress)

@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from kg.errors import PCGError, UsageError, UserFileError
+from kg.errors import PCGError, SearchInputError, UsageError, UserFileError
 from kg.user_files import read_text
 
 
@@ -67,8 +67,8 @@ def cmd_build(args) -> int:
 
 
 def _encoder_summary(report) -> str:
-    """Which search encoder the build used, and what it embedded (kg.encoder's reuse policy)."""
-    from kg.encoder import EncoderChoice
+    """Which search encoder the build used, and what it embedded (kg.search.adaptation's reuse policy)."""
+    from kg.search.adaptation import EncoderChoice
 
     lines = []
     if report.encoder:
@@ -147,7 +147,7 @@ def cmd_obligations(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from kg.search import SearchInputError, search
+    from kg.search.answering import search
 
     def run(query: str) -> list[dict]:
         hits, notes = search(query, k=args.k, instruments=args.instrument, jurisdictions=args.jurisdiction,
@@ -527,7 +527,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     b.add_argument("--readapt", action="store_true",
                    help="adapt the search encoder to exactly this corpus instead of reusing one adapted "
-                        "to an earlier corpus (kg/encoder.py)")
+                        "to an earlier corpus (kg/search/adaptation.py)")
     b.add_argument("--sources", help="sources folder (default: ingest/sources)")
     b.add_argument("--json", action="store_true", help="print the build report as JSON")
     b.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -204,7 +204,8 @@ def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10,
     """hit@1, hit@5 and MRR for dense-only, lexical-only and hybrid retrieval, over all questions and,
     under "groups", per labelling batch and per instrument of the first gold id; with ``compare_stock``,
     also for the stock model before its adaptation to the corpus."""
-    from kg.search import current_index, search
+    from kg.search.answering import search
+    from kg.search.ranking import current_index
 
     questions = read_jsonl(gold_path)
     index = current_index()

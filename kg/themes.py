@@ -153,7 +153,7 @@ def corpus(parsed_all: list, units: list, obligations: list[dict] | None = None,
     and citation that the search index adds (that prefix makes every provision of an instrument
     look alike); cached on disk. An article or section split into paragraphs is the normalised
     mean of its units."""
-    from kg.embeddings import embed_texts
+    from kg.search.text_embeddings import embed_texts
 
     unit_ids = {u.provision for u in units}
     items, texts = [], []
@@ -216,7 +216,7 @@ class Scores:
 def prototypes(corpus_: Corpus) -> tuple[np.ndarray, list[int], list[str]]:
     """Prototype vectors, the theme index of each, and the group (article) each comes from
     (definitions: none). Examples not found in the corpus are skipped."""
-    from kg.embeddings import embed_texts
+    from kg.search.text_embeddings import embed_texts
 
     scheme = themes()
     codes = [t.notation for t in scheme]
@@ -495,7 +495,7 @@ def from_sources(sources_dir: Path | None = None) -> tuple[Corpus, list[dict]]:
     extraction): what the build classifies, for evaluation and benchmarks."""
     from ingest.catalogue import SOURCES_DIR, list_instruments
     from kg.extraction import extract_all
-    from kg.search import index_units
+    from kg.search.units import index_units
 
     parsed_all = [(i, i.parse()) for i in list_instruments(sources_dir or SOURCES_DIR)]
     units = index_units(parsed_all)

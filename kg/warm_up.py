@@ -53,15 +53,15 @@ def _load(freeze: bool = False) -> None:
     from kg.errors import PCGError
 
     try:
-        from kg import search as searching
-        from kg.embeddings import question_model
+        from kg.search import answering, ranking
+        from kg.search.question_embedding import question_model
 
         store = threading.Thread(target=_load_store, name="pcg-warm-up-store", daemon=True)
         store.start()
-        index = searching.current_index()
+        index = ranking.current_index()
         question_model(index.encoder)
         store.join()
-        searching.search("warm up", k=1)  # a real search: every cache the first answer reads is filled
+        answering.search("warm up", k=1)  # a real search: every cache the first answer reads is filled
     except PCGError as error:  # no graph yet, say: the pages tell the user what to do
         log.info("search not warmed up: %s", error)
         return

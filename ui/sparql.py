@@ -10,7 +10,8 @@ import streamlit as st
 
 from kg.rdf.terms import id_from_iri, sparql_prologue
 from kg.sparql.result_formats import FORMATS, serialize
-from kg.store.queries import library, runnable_library_query, with_values
+from kg.store.bound_values import with_values
+from kg.store.queries import library, runnable_library_query
 from ui import common
 
 LABELS_QUERY = """SELECT ?iri ?label ?kind ?provisionId WHERE {

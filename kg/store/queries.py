@@ -13,11 +13,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Store, Var
 
 from kg.config import QUERIES_DIR
 from kg.rdf.terms import XSD, entity, prefixes
+from kg.store.bound_values import with_values
 
 INTEGER_TYPES = {XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
 HEADER_RE = re.compile(r"^#\s*(\w+):\s*(.*)$")
 READERS_DIR = QUERIES_DIR / "readers"
-HEADER_LINES_RE = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*")
 
 
 @lru_cache(maxsize=None)
@@ -85,18 +85,6 @@ def example_bindings(text: str) -> dict[str, NamedNode]:
     """``# example: provision=uk-msa-2015/s54`` → {"provision": <…/id/uk-msa-2015/s54>}."""
     pairs = (part.split("=", 1) for part in query_header(text).get("example", "").split() if "=" in part)
     return {name: entity(value) for name, value in pairs}
-
-
-def with_values(query: str, bindings: dict) -> str:
-    """``VALUES ?var { term }`` for each binding, first in the query's outer ``{ … }``. Terms are
-    written by pyoxigraph (``str(term)`` is N-Triples syntax, escaped), never pasted text."""
-    if not bindings:
-        return query
-    values = "".join(f"\n  VALUES ?{getattr(var, 'value', var)} {{ {term} }}" for var, term in bindings.items())
-    body = len(query) - len(HEADER_LINES_RE.sub("", query, count=1))  # skip the header comments
-    where = query.upper().find("WHERE", body)
-    brace = query.index("{", where if where >= 0 else body)
-    return query[:brace + 1] + values + query[brace + 1:]
 
 
 def runnable_library_query(name: str) -> str:

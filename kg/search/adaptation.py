@@ -65,8 +65,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.errors import EncoderError
 from kg.config import cache_dir
+from kg.search.models import MODEL_NAME, encoder_dir, stock_model_path
 
 # version 2: each paragraph's held-out sentence is drawn from its own seed (version 1 drew them in
 # turn from one generator, so adding an instrument changed the pairs of every instrument after it)
@@ -116,24 +116,10 @@ def pair_digest(pair: tuple[str, str]) -> str:
 
 
 def encoder_key(pairs: list[tuple[str, str]]) -> str:
-    from kg.embeddings import MODEL_NAME
-
     digest = hashlib.sha256(json.dumps([MODEL_NAME, RECIPE], sort_keys=True).encode())
     for query, passage in pairs:
         digest.update(f"{query}\0{passage}\0".encode())
     return f"{MODEL_NAME}-adapted-{digest.hexdigest()[:16]}"
-
-
-def encoder_dir(key: str) -> Path:
-    return cache_dir() / "encoders" / key
-
-
-def require_encoder(key: str) -> Path:
-    folder = encoder_dir(key)
-    if not (folder / "adaptation.json").exists():
-        raise EncoderError(f"the search index was built with encoder {key}, which is not in {folder.parent}: "
-                           "run 'python -m kg build --force' to adapt it again")
-    return folder
 
 
 def adapted_encoder(units, progress: Callable[[int, int], None] | None = None) -> str:
@@ -198,8 +184,6 @@ def trained_on(folder: Path) -> dict | None:
 
 def cached_encoders() -> dict[str, frozenset[str]]:
     """Pair digests of every cached encoder of this model and recipe."""
-    from kg.embeddings import MODEL_NAME
-
     folder = cache_dir() / "encoders"
     found = {}
     for candidate in sorted(folder.iterdir()) if folder.exists() else []:
@@ -251,8 +235,6 @@ def encoder_for_build(units, progress: Callable[[int, int], None] | None = None,
 
 def _train(labelled: list[tuple[str, tuple[str, str]]], folder: Path, progress) -> None:
     import torch
-
-    from kg.embeddings import MODEL_NAME, stock_model_path
 
     pairs = [pair for _, pair in labelled]
     path = stock_model_path()  # first: it switches the hub off before sentence-transformers loads
