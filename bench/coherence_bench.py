@@ -30,8 +30,8 @@ def p50(fn, runs: int = RUNS) -> float:
 
 
 def main() -> None:
-    from kg import coherence, themes
-    from kg.scorecard import scorecard
+    from kg.analysis import coherence, themes
+    from kg.analysis.scorecard import scorecard
 
     start = time.perf_counter()
     corpus_, obligations = themes.from_sources()

@@ -34,8 +34,8 @@ from kg.rdf.themes import theme_quads
 from kg.search.adaptation import encoder_for_build
 from kg.search.text_embeddings import counting as counting_embeddings
 from kg.search.units import index_points, index_units, write_index
-from kg import themes
-from kg.coherence import coverage_rows, write_coverage
+from kg.analysis import themes
+from kg.analysis.coherence import coverage_rows, write_coverage
 from kg.rdf.shapes import validate_quads
 
 Progress = Callable[[str, int, int], None]  # (stage description, done, total)

@@ -208,7 +208,7 @@ def cmd_remove_import(args) -> int:
 
 
 def cmd_gaps(args) -> int:
-    from kg.gaps import analyse
+    from kg.analysis.gaps import analyse
     from kg.store.coordination_data import all_memberships, partnerships
 
     loaded, memberships = all_memberships()
@@ -217,7 +217,7 @@ def cmd_gaps(args) -> int:
     gaps = analyse(memberships, partnerships(), jurisdiction=args.jurisdiction)
     if args.summary:
         from kg.store import read
-        from kg.gaps import summarise
+        from kg.analysis.gaps import summarise
 
         summary = summarise(gaps, partnerships(), read.obligations(),
                             {r["id"]: r["jurisdiction"] for r in read.instruments()})
@@ -264,8 +264,8 @@ def cmd_themes(args) -> int:
 
 
 def cmd_coherence(args) -> int:
-    from kg import coherence, report
-    from kg.scorecard import scorecard
+    from kg.analysis import coherence, report
+    from kg.analysis.scorecard import scorecard
 
     if args.matrix:
         matrix = coherence.matrix(args.by)
@@ -302,7 +302,7 @@ def cmd_coherence(args) -> int:
 
 
 def cmd_equivalents(args) -> int:
-    from kg import coherence, report
+    from kg.analysis import coherence, report
 
     if args.compare:
         result = coherence.theme_differences(*args.compare)
@@ -440,7 +440,7 @@ def cmd_app(args) -> int:
 
 def cmd_references(args) -> int:
     from kg.store import read
-    from kg.coherence import UnknownProvisionError
+    from kg.analysis.coherence import UnknownProvisionError
 
     if args.provision:
         if read.provision(args.provision) is None:
@@ -467,7 +467,7 @@ def cmd_references(args) -> int:
 
 def cmd_financial_reach(args) -> int:
     from kg.store import read
-    from kg.financial_reach import financial_reach
+    from kg.analysis.financial_reach import financial_reach
 
     read.instrument(args.instrument)  # a clear error for an unknown id
     reach = financial_reach(args.instrument)

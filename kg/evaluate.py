@@ -295,7 +295,7 @@ def _theme_metrics(gold: np.ndarray, predicted: np.ndarray, codes: list[str]):
 def _grid():
     from itertools import product
 
-    from kg.themes import Params
+    from kg.analysis.themes import Params
 
     for values in product(*THEME_GRID.values()):
         yield Params(**dict(zip(THEME_GRID, values)))
@@ -321,7 +321,7 @@ def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FO
     ``tune``, the earlier threshold rule is cross-validated too, as a baseline."""
     import random
 
-    from kg import themes
+    from kg.analysis import themes
 
     corpus_, _ = themes.from_sources()
     scores = themes.score(corpus_, leave_group_out=True)

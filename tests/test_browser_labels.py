@@ -182,8 +182,8 @@ def test_who_must_do_what_heatmap_names_every_actor_kind_and_instrument(browser,
 @pytest.mark.parametrize("rows", ["instrument", "jurisdiction"])
 def test_coherence_heatmap_names_every_row_and_theme(browser, app_url, instruments, rows):  # noqa: F811
     from ingest.jurisdictions import label
-    from kg import coherence
-    from kg.themes import theme_labels
+    from kg.analysis import coherence
+    from kg.analysis.themes import theme_labels
 
     by_id = {i["id"]: i for i in instruments}
     codes = coherence.matrix(rows)["rows"]
@@ -204,7 +204,7 @@ def test_coherence_heatmap_names_every_row_and_theme(browser, app_url, instrumen
 
 
 def coordination():
-    from kg.gaps import analyse, coordination_graph
+    from kg.analysis.gaps import analyse, coordination_graph
     from kg.store import coordination_data
 
     _, memberships = coordination_data.all_memberships()

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from ingest.coordination import load_memberships, shipped_memberships, shipped_partnerships
-from kg.gaps import analyse
+from kg.analysis.gaps import analyse
 from tests.conftest import run_cli
 
 
@@ -102,7 +102,7 @@ def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
 
 def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
     from kg.store import read
-    from kg.gaps import summarise
+    from kg.analysis.gaps import summarise
 
     summary = {s.jurisdiction: s for s in summarise(
         list(gaps.values()), shipped_partnerships(), read.obligations(),

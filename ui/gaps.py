@@ -22,7 +22,7 @@ COLOURS = {"represented": "#2e8b57", "partner_only": "#e3a21a", "absent_in_sourc
 
 @st.cache_data(show_spinner="Analysing coordinating bodies…")
 def load(build: str):
-    from kg.gaps import analyse, coordination_graph
+    from kg.analysis.gaps import analyse, coordination_graph
     from kg.store import coordination_data
 
     _, memberships = coordination_data.all_memberships()

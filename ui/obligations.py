@@ -38,7 +38,7 @@ def load(build: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner="Reading what the instrument asks of the financial sector…")
 def load_reach(build: str, instrument_id: str) -> dict:
-    from kg.financial_reach import financial_reach
+    from kg.analysis.financial_reach import financial_reach
 
     return financial_reach(instrument_id)
 

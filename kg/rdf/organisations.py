@@ -1,6 +1,6 @@
 """One organisation under its several names: "Department of the Treasury (Treasury)" and
 "Treasury" in two rows of one jurisdiction are one node, in the coordination graph the build writes
-(kg.rdf.coordination) and in the gap analysis (kg.gaps) alike."""
+(kg.rdf.coordination) and in the gap analysis (kg.analysis.gaps) alike."""
 
 from __future__ import annotations
 

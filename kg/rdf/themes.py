@@ -2,7 +2,7 @@
 provision or obligation and theme, with its confidence, method and the classifier (PROV), and a
 ``pcg:hasTheme`` shortcut for queries.
 
-The writer is given what the classifier (kg.themes) decided, and the classifier's version and
+The writer is given what the classifier (kg.analysis.themes) decided, and the classifier's version and
 description, by the build: it writes them down and knows nothing of how they were reached."""
 
 from __future__ import annotations

@@ -179,7 +179,7 @@ def test_a_membership_list_in_the_wrong_shape_is_named(small, tmp_path, content,
 def test_the_fingerprint_covers_the_data_files_the_build_reads(small):
     """Item 8: edits to the coordination CSVs, the actor registry or the theme examples left the old
     graph in place while the build said it was up to date."""
-    from kg import themes
+    from kg.analysis import themes
     from kg.build import build_inputs, fingerprint
 
     _, sources = small

@@ -1,6 +1,6 @@
 """Policy coherence across instruments: the theme coverage matrix (instrument × theme and
 jurisdiction × theme), nearest equivalents of a provision in the other instruments, and the themes
-one instrument covers that another does not. The scorecard is ``kg.scorecard``.
+one instrument covers that another does not. The scorecard is ``kg.analysis.scorecard``.
 
 The matrix is computed once per build from the theme classification (``themes/coverage.json`` in
 the build folder), because the same counts by SPARQL (``kg/queries/theme_coverage.rq`` and
@@ -110,7 +110,7 @@ def _flag_gaps(cells: list[dict], rows: list[str], theme_codes: list[str]) -> No
 def matrix(by: str = "instrument") -> dict:
     """The coverage matrix: one cell per row (instrument or jurisdiction) and theme, every cell
     present (empty ones included), candidate gaps flagged by ``GAP_RULE``."""
-    from kg.themes import themes
+    from kg.analysis.themes import themes
 
     theme_codes = [t.notation for t in themes()]
     raw = _coverage(str(_build_root()))
@@ -178,7 +178,7 @@ def theme_differences(a: str, b: str) -> dict:
     for iid in (a, b):
         if not any(r == iid for r, _ in cells):
             raise UnclassifiedInstrumentError(f"no classified instrument '{iid}' (the classifier reads English texts only)")
-    from kg.themes import themes
+    from kg.analysis.themes import themes
 
     out = {"a": a, "b": b, "only_a": [], "only_b": [], "both": []}
     for t in themes():

@@ -41,7 +41,7 @@ def _link(href: str | None, text: str, app_url: str | None) -> str:
 
 
 def scorecard_html(card: dict, app_url: str | None = None) -> str:
-    from kg.themes import theme_labels
+    from kg.analysis.themes import theme_labels
 
     labels = theme_labels()
     parts = [f"<h1>Coherence scorecard: {_e(card['name'])} ({_e(card['jurisdiction'])})</h1>",
@@ -67,14 +67,14 @@ def scorecard_html(card: dict, app_url: str | None = None) -> str:
                      f"<td class='n'>{c['obligations']} ({c['binding']} · {c['soft']})</td><td>{_e(kinds)}</td></tr>")
     parts.append("</table>")
     if gaps:
-        from kg.coherence import GAP_RULE
+        from kg.analysis.coherence import GAP_RULE
 
         parts.append(f"<p class='note'>Candidate gaps (rows by jurisdiction): {_e(GAP_RULE)}.</p>")
     return _page(f"Coherence scorecard {card['jurisdiction']}", "".join(parts), app_url)
 
 
 def matrix_html(matrix: dict, app_url: str | None = None) -> str:
-    from kg.themes import theme_labels
+    from kg.analysis.themes import theme_labels
 
     labels = theme_labels()
     cells = {(c["row"], c["theme"]): c for c in matrix["cells"]}

@@ -3,7 +3,7 @@ the Gap", each with the evidence the graph holds for or against it. Every item s
 and links to its provision or to its source and quote; a recommendation with nothing in the graph
 says so. There is no score: only the items, and how many there are of each kind.
 
-What business-conduct law asks of the financial sector (kg.financial_reach) counts too, for the
+What business-conduct law asks of the financial sector (kg.analysis.financial_reach) counts too, for the
 instruments that bring financial undertakings in among the companies they bind: under business
 conduct, the definitions that bring them in are for, and what leaves them out, narrows what
 applies to them or postpones it to a review is against; under finance and human-rights coherence,
@@ -20,7 +20,7 @@ MAX_ITEMS = 8  # per kind of evidence; the rest are counted ("and N more")
 NO_EVIDENCE = "no evidence in the graph"
 MARKET_KINDS = ("business", "financial_institution")
 FINANCIAL_AUTHORITY_KINDS = ("financial_regulator", "fiu", "central_bank", "finance_ministry")
-# what each role of kg.financial_reach says about the recommendations: (stance, why)
+# what each role of kg.analysis.financial_reach says about the recommendations: (stance, why)
 REACH_EVIDENCE = {
     "scope": ("for", "brings financial undertakings into {name}'s scope"),
     "limit": ("against", "leaves financial undertakings out of {name}, or narrows what applies to them"),
@@ -94,7 +94,7 @@ def _capped(items: list[Evidence], what: str, where: str = "see the coverage mat
 
 
 def _reach_items(reaches: dict[str, dict], names: dict[str, str], role: str) -> list[Evidence]:
-    """Evidence from what each instrument asks of the financial sector (kg.financial_reach): the
+    """Evidence from what each instrument asks of the financial sector (kg.analysis.financial_reach): the
     provisions of one role, each with its sentence and the recitals that explain it, capped per
     instrument."""
     stance, why = REACH_EVIDENCE[role]
@@ -129,12 +129,12 @@ def _none(why: str) -> Evidence:
 
 def scorecard(code: str) -> dict:
     """The four recommendations with their evidence for jurisdiction ``code`` (e.g. GB, AU, CA)."""
-    from kg import coherence
-    from kg.financial_reach import financial_reach
-    from kg.gaps import analyse
+    from kg.analysis import coherence
+    from kg.analysis.financial_reach import financial_reach
+    from kg.analysis.gaps import analyse
     from kg.store import read
     from kg.store.coordination_data import all_memberships, partnerships
-    from kg.themes import theme_labels
+    from kg.analysis.themes import theme_labels
 
     code = coherence.check_jurisdiction(code)
     jurisdictions = coherence.instrument_jurisdictions()

@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.config import ONTOLOGY_DIR, cache_dir
+from kg.config import ONTOLOGY_DIR, REPO_ROOT, THEMES_DATA_DIR, cache_dir
 
 CLASSIFIER_VERSION = "2.0.0"
-EXAMPLES_PATH = Path(__file__).resolve().parent / "themes_data" / "examples.jsonl"
+EXAMPLES_PATH = THEMES_DATA_DIR / "examples.jsonl"
 
 
 @dataclass(frozen=True)
@@ -367,7 +367,7 @@ class Classification:
 
 MODEL_C = 10.0  # inverse regularisation strength, chosen by cross-validation (0.3 … 10)
 MODEL_THRESHOLD = 0.6  # probability from which a theme is assigned
-GOLD_THEMES_PATH = Path(__file__).resolve().parent.parent / "tests" / "gold" / "themes.jsonl"
+GOLD_THEMES_PATH = REPO_ROOT / "tests" / "gold" / "themes.jsonl"
 TRAINING_SETS = (EXAMPLES_PATH, GOLD_THEMES_PATH)
 
 
@@ -477,7 +477,7 @@ def classify(corpus_: Corpus, obligations: list[dict]) -> Classification:
 
 
 def write_outputs(result: Classification, folder: Path) -> None:
-    """Provision vectors and items (for nearest equivalents, ``kg.coherence``) and every
+    """Provision vectors and items (for nearest equivalents, ``kg.analysis.coherence``) and every
     provision's themes, beside the search index."""
     folder.mkdir(parents=True, exist_ok=True)
     np.save(folder / "vectors.npy", result.corpus.vectors)
