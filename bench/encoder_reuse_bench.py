@@ -70,7 +70,7 @@ def main() -> None:
     os.environ["PCG_DATA_DIR"] = str(Path(scratch) / "data")
     os.environ["PCG_CACHE_DIR"] = str(cache)
     from ingest.catalogue import list_instruments
-    from kg.build import build
+    from kg.build.pipeline import build
     from kg.search.adaptation import adapted_encoder, instrument_pairs
     from kg.search.models import encoder_dir
     from kg.evaluate import GOLD_DIR, read_jsonl

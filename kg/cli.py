@@ -37,7 +37,7 @@ def _progress_bar():
 
 
 def cmd_build(args) -> int:
-    from kg.build import build
+    from kg.build.pipeline import build
 
     report = build(force=args.force, readapt=args.readapt, progress=None if args.quiet else _progress_bar(),
                    on_wait=lambda message: print(message, file=sys.stderr),
@@ -181,9 +181,9 @@ def cmd_search(args) -> int:
 
 
 def cmd_import_bodies(args) -> int:
-    from kg.imports import import_bodies
+    from kg.build.membership_imports import import_bodies
 
-    from kg.imports import read_import_file
+    from kg.build.membership_imports import read_import_file
 
     path = Path(args.file)
     if not path.is_file():
@@ -200,7 +200,7 @@ def cmd_import_bodies(args) -> int:
 
 
 def cmd_remove_import(args) -> int:
-    from kg.imports import remove_import
+    from kg.build.membership_imports import remove_import
 
     remove_import(args.name)
     print(f"Removed import '{args.name}' and rebuilt the graph.")

@@ -322,8 +322,9 @@ def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FO
     import random
 
     from kg.analysis import themes
+    from kg.build.theme_inputs import from_sources
 
-    corpus_, _ = themes.from_sources()
+    corpus_, _ = from_sources()
     scores = themes.score(corpus_, leave_group_out=True)
     codes = scores.theme_codes
     position = corpus_.index()

@@ -488,16 +488,3 @@ def write_outputs(result: Classification, folder: Path) -> None:
     (folder / "assignments.json").write_text(json.dumps(
         {k: [a.as_dict() for a in v] for k, v in result.provisions.items() if v}, ensure_ascii=False),
         encoding="utf-8")
-
-
-def from_sources(sources_dir: Path | None = None) -> tuple[Corpus, list[dict]]:
-    """The corpus and obligations straight from the sources (parse, cached embeddings and cached
-    extraction): what the build classifies, for evaluation and benchmarks."""
-    from ingest.catalogue import SOURCES_DIR, list_instruments
-    from kg.extraction import extract_all
-    from kg.search.units import index_units
-
-    parsed_all = [(i, i.parse()) for i in list_instruments(sources_dir or SOURCES_DIR)]
-    units = index_units(parsed_all)
-    obligations = [o for records, _ in extract_all(parsed_all).values() for o in records]
-    return corpus(parsed_all, units, obligations), obligations

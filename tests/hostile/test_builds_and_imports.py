@@ -138,7 +138,7 @@ def test_two_imports_at_once_both_land(small, tmp_path):
 def test_row_numbers_are_the_file_lines_and_a_good_row_after_a_blank_line_is_kept(small, tmp_path):
     """Item 6: with a blank line, rows were numbered by one reader and written back by another: a
     good row was dropped and a bad one kept."""
-    from kg.imports import import_bodies
+    from kg.build.membership_imports import import_bodies
 
     data, _ = small
     text = HEADER + row("Good FIU") + "\n" + row("Bad Kind", kind="wizard") + row("Second Good FIU")
@@ -180,7 +180,7 @@ def test_the_fingerprint_covers_the_data_files_the_build_reads(small):
     """Item 8: edits to the coordination CSVs, the actor registry or the theme examples left the old
     graph in place while the build said it was up to date."""
     from kg.analysis import themes
-    from kg.build import build_inputs, fingerprint
+    from kg.build.pipeline import build_inputs, fingerprint
 
     _, sources = small
     inputs = set(build_inputs(sources))

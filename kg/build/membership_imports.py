@@ -30,7 +30,7 @@ def read_import_file(data: bytes, where: str) -> str:
 def import_bodies(text: str, name: str, replace: bool = False, on_wait=None) -> dict:
     """Validate ``text``; write its good rows as the import ``name`` and rebuild. An import of that
     name is replaced only if ``replace``. Imports and builds take turns (kg.store.locks)."""
-    from kg.build import build
+    from kg.build.pipeline import build
     from kg.store.locks import build_lock
 
     result = load_memberships(text)
@@ -55,7 +55,7 @@ def import_bodies(text: str, name: str, replace: bool = False, on_wait=None) -> 
 
 
 def remove_import(name: str) -> None:
-    from kg.build import build
+    from kg.build.pipeline import build
     from kg.store.locks import build_lock
 
     with build_lock(f"removal of import '{import_name(name)}'"):

@@ -25,7 +25,7 @@ from kg.config import ONTOLOGY_DIR, REPO_ROOT, imports_dir, sparql_endpoint
 from kg.config import sources_dir as configured_sources_dir
 from kg.rdf.terms import RDF_TYPE, XSD, entity, graph_iri, pcg, prefixes, term
 from ingest.coordination import imported_memberships, shipped_memberships, shipped_partnerships
-from kg.extraction import extract_all, not_extracted_note
+from kg.build.extraction import extract_all, not_extracted_note
 from kg.rdf.coordination import coordination_quads
 from kg.rdf.obligations import obligation_quads
 from kg.rdf.references import cross_reference_quads
