@@ -7,7 +7,7 @@ and nothing of the CSDDD is cached), with a copy of ``ingest/sources`` without `
 1. ``kg build``: the user's graph before the addition, from cold (it adapts the search encoder to
    that corpus; reported for reference);
 2. ``kg add <the CSDDD's text.txt> --id eu-csddd-2024 …``;
-3. ``kg build``: the addition (kg.encoder's policy reuses the encoder, so only the CSDDD's texts
+3. ``kg build``: the addition (kg.search.adaptation's policy reuses the encoder, so only the CSDDD's texts
    are embedded);
 4. ``kg build --force --readapt``: the same sources with the encoder adapted to them anew, which is
    what every change to the corpus cost before the policy.

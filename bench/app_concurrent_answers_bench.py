@@ -126,7 +126,7 @@ def stop(server: subprocess.Popen) -> None:
 
 
 async def one_run(browser) -> dict:
-    from kg.serve import start_app
+    from kg.app_server import start_app
 
     started = time.monotonic()
     server, url = start_app(REPO)
@@ -147,7 +147,7 @@ async def one_run(browser) -> dict:
 
 def start_bare_page(folder: Path) -> tuple[subprocess.Popen, str]:
     """A one-line Streamlit page (a link, nothing else), served as the app is."""
-    from kg.serve import free_port
+    from kg.ports import free_port
 
     (folder / "bare.py").write_text(BARE_PAGE, encoding="utf-8")
     shutil.copytree(REPO / ".streamlit", folder / ".streamlit")

@@ -24,7 +24,7 @@ QUESTION = "Who must report on forced labour in their supply chains?"
 
 
 def one_run(browser) -> dict:
-    from kg.serve import start_app
+    from kg.app_server import start_app
 
     started = time.monotonic()
     server, url = start_app(REPO)

@@ -18,7 +18,7 @@ def chromium_for_app() -> str:
     if not Path(chromium).exists():
         raise SystemExit("chromium is not installed (apt-get install -y chromium): nothing to measure with")
     sys.path.insert(0, str(REPO))
-    from kg import store
+    from kg.store.builds import require_current_build
 
-    store.require_current_build()
+    require_current_build()
     return chromium

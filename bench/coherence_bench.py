@@ -30,11 +30,12 @@ def p50(fn, runs: int = RUNS) -> float:
 
 
 def main() -> None:
-    from kg import coherence, themes
-    from kg.scorecard import scorecard
+    from kg.analysis import coherence, themes
+    from kg.analysis.scorecard import scorecard
+    from kg.build.theme_inputs import from_sources
 
     start = time.perf_counter()
-    corpus_, obligations = themes.from_sources()
+    corpus_, obligations = from_sources()
     prepared = time.perf_counter() - start
     start = time.perf_counter()
     scores = themes.score(corpus_)

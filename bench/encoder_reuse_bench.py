@@ -1,5 +1,5 @@
 """How well does an encoder adapted to part of the corpus read the rest? The evidence for
-kg.encoder's reuse threshold (REUSE_UNSEEN_SHARE).
+kg.search.adaptation's reuse threshold (REUSE_UNSEEN_SHARE).
 
 For each set of held-out instruments, the search encoder is adapted to the shipped corpus without
 them, the whole corpus is indexed with it (as a build that reuses it would index it), and the gold
@@ -36,7 +36,7 @@ HELD_OUT = [
 
 def hit_at_5(index, questions: list[dict], mode: str = "hybrid") -> float:
     from kg.evaluate import _is_hit
-    from kg.search import search
+    from kg.search.answering import search
 
     hits = 0
     for q in questions:
@@ -70,10 +70,12 @@ def main() -> None:
     os.environ["PCG_DATA_DIR"] = str(Path(scratch) / "data")
     os.environ["PCG_CACHE_DIR"] = str(cache)
     from ingest.catalogue import list_instruments
-    from kg.build import build
-    from kg.encoder import adapted_encoder, encoder_dir, instrument_pairs
+    from kg.build.pipeline import build
+    from kg.search.adaptation import adapted_encoder, instrument_pairs
+    from kg.search.models import encoder_dir
     from kg.evaluate import GOLD_DIR, read_jsonl
-    from kg.search import index_points, index_units, load_index, write_index
+    from kg.search.ranking import load_index
+    from kg.search.units import index_points, index_units, write_index
 
     parsed = [(i, i.parse()) for i in list_instruments()]
     units, points = index_units(parsed), index_points(parsed)

@@ -24,7 +24,7 @@ def main() -> None:
     os.environ["PCG_DATA_DIR"] = tempfile.mkdtemp()  # an empty cache: everything is extracted
     os.environ["PCG_CACHE_DIR"] = os.path.join(os.environ["PCG_DATA_DIR"], "cache")
     from ingest.catalogue import list_instruments
-    from kg.extraction import extract_all
+    from kg.build.extraction import extract_all
 
     t0 = time.perf_counter()
     pairs = [(i, i.parse()) for i in list_instruments() if i.extract_obligations]

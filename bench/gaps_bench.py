@@ -42,7 +42,7 @@ def synthetic(bodies: int = 1000, memberships: int = 50_000, seed: int = 11):
 
 
 def timed(memberships, partnerships) -> tuple[float, int]:
-    from kg.gaps import analyse
+    from kg.analysis.gaps import analyse
 
     start = time.perf_counter()
     result = analyse(memberships, partnerships)

@@ -26,7 +26,7 @@ COLD_RUNS = 3
 
 def cold_embedding(units, points, encoder: str, cache: Path) -> tuple[float, float]:
     """Seconds to embed the provisions, then their points, into an empty embedding cache."""
-    from kg.search import point_vectors, unit_vectors
+    from kg.search.units import point_vectors, unit_vectors
 
     os.environ["PCG_CACHE_DIR"] = str(cache)
     t = time.perf_counter()
@@ -40,9 +40,10 @@ def cold_embedding(units, points, encoder: str, cache: Path) -> tuple[float, flo
 def main() -> None:
     from ingest.catalogue import list_instruments
     from kg.evaluate import GOLD_DIR, read_jsonl
-    from kg.encoder import adapted_encoder
-    from kg.embeddings import model
-    from kg.search import index_points, index_units, search, write_index
+    from kg.search.adaptation import adapted_encoder
+    from kg.search.text_embeddings import model
+    from kg.search.answering import search
+    from kg.search.units import index_points, index_units, write_index
 
     pairs = [(i, i.parse()) for i in list_instruments()]
     units, points = index_units(pairs), index_points(pairs)
@@ -79,7 +80,7 @@ def main() -> None:
         ("encoder adaptation (s)", round(adapting, 1), None),
         ("cold embedding, provisions (s), median", round(statistics.median(r[0] for r in cold_runs), 1), None),
         ("cold embedding, points (s), median", round(statistics.median(r[1] for r in cold_runs), 1), None),
-        # both: the ranker reads a unit's points as well as the unit (kg.search.POINT_WEIGHT)
+        # both: the ranker reads a unit's points as well as the unit (kg.search.ranking.POINT_WEIGHT)
         ("cold embedding, whole corpus (s), median", round(statistics.median(sum(r) for r in cold_runs), 1), 60.0),
         ("cold embedding, whole corpus (s), worst", round(max(sum(r) for r in cold_runs), 1), None),
         ("cached rebuild (s)", round(cached, 2), None),

@@ -22,7 +22,7 @@ TARGET_MS = 50.0
 
 
 def timings(store, text: str, runs: int = RUNS) -> tuple[list[float], int]:
-    from kg.sparql import select
+    from kg.store.queries import select
 
     rows = len(select(store, text))  # warm-up
     out = []
@@ -38,16 +38,16 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> None:
-    from kg import store as stores
-    from kg.remote import RemoteStore
-    from kg.serve import start
-    from kg.sparql import library, runnable_library_query
+    from kg.store import builds as stores
+    from kg.store.remote import RemoteStore
+    from kg.sparql.endpoint import start_endpoint
+    from kg.store.queries import library, runnable_library_query
 
     embedded = stores.open_store(stores.require_current_build())
     texts = {query["name"]: runnable_library_query(query["name"]) for query in library()}
     # the embedded store first, with no server running in this process or beside it
     local = {name: timings(embedded, text) for name, text in texts.items()}
-    process, url = start()
+    process, url = start_endpoint()
     remote = RemoteStore(url)
     try:
         http = {name: timings(remote, text)[0] for name, text in texts.items()}

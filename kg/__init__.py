@@ -1,4 +1,5 @@
-"""Policy Coherence Graph: build the RDF graph from ``ingest``'s output and query it.
-
-The app and the CLI read only what this package exposes.
+"""Policy Coherence Graph: build the RDF graph from ``ingest``'s output, and read, search, query
+and analyse it. Sub-packages by concern, each importing only those below it: ``rdf``, ``store``,
+``sparql`` and ``search``, ``analysis``, ``build``; the command line (``cli``) on top. The app
+(``ui/``) reads only through this package.
 """

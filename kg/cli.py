@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.errors import PCGError
+from kg.errors import PCGError, SearchInputError, UsageError, UserFileError
 from kg.user_files import read_text
 
 
@@ -37,7 +37,7 @@ def _progress_bar():
 
 
 def cmd_build(args) -> int:
-    from kg.build import build
+    from kg.build.pipeline import build
 
     report = build(force=args.force, readapt=args.readapt, progress=None if args.quiet else _progress_bar(),
                    on_wait=lambda message: print(message, file=sys.stderr),
@@ -67,8 +67,8 @@ def cmd_build(args) -> int:
 
 
 def _encoder_summary(report) -> str:
-    """Which search encoder the build used, and what it embedded (kg.encoder's reuse policy)."""
-    from kg.encoder import EncoderChoice
+    """Which search encoder the build used, and what it embedded (kg.search.adaptation's reuse policy)."""
+    from kg.search.adaptation import EncoderChoice
 
     lines = []
     if report.encoder:
@@ -82,7 +82,7 @@ def _encoder_summary(report) -> str:
 
 
 def cmd_provisions(args) -> int:
-    from kg import read
+    from kg.store import read
 
     rows = read.provisions(args.instrument)
     if args.json:
@@ -96,7 +96,7 @@ def cmd_provisions(args) -> int:
 
 
 def cmd_instruments(args) -> int:
-    from kg import read
+    from kg.store import read
 
     rows = read.instruments()
     if args.json:
@@ -128,7 +128,7 @@ OBLIGATION_FIELDS = ("provision", "citation", "instrument", "modality", "strengt
 
 
 def cmd_obligations(args) -> int:
-    from kg import read
+    from kg.store import read
 
     if args.instrument:
         read.instrument(args.instrument)  # a clear error for an unknown id
@@ -147,7 +147,7 @@ def cmd_obligations(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from kg.search import SearchInputError, search
+    from kg.search.answering import search
 
     def run(query: str) -> list[dict]:
         hits, notes = search(query, k=args.k, instruments=args.instrument, jurisdictions=args.jurisdiction,
@@ -181,13 +181,13 @@ def cmd_search(args) -> int:
 
 
 def cmd_import_bodies(args) -> int:
-    from kg.imports import import_bodies
+    from kg.build.membership_imports import import_bodies
 
-    from kg.imports import read_import_file
+    from kg.build.membership_imports import read_import_file
 
     path = Path(args.file)
     if not path.is_file():
-        raise PCGError(f"{path}: file not found")
+        raise UserFileError("file not found", path=path)
     outcome = import_bodies(read_import_file(path.read_bytes(), str(path)), args.name or path.stem,
                             replace=args.replace, on_wait=lambda message: print(message, file=sys.stderr))
     for error in outcome["errors"]:
@@ -200,7 +200,7 @@ def cmd_import_bodies(args) -> int:
 
 
 def cmd_remove_import(args) -> int:
-    from kg.imports import remove_import
+    from kg.build.membership_imports import remove_import
 
     remove_import(args.name)
     print(f"Removed import '{args.name}' and rebuilt the graph.")
@@ -208,19 +208,18 @@ def cmd_remove_import(args) -> int:
 
 
 def cmd_gaps(args) -> int:
-    from ingest.coordination import shipped_partnerships
-    from kg.gaps import analyse
-    from kg.imports import all_memberships
+    from kg.analysis.gaps import analyse
+    from kg.store.coordination_data import all_memberships, partnerships
 
     loaded, memberships = all_memberships()
     for error in loaded.errors:
         print(f"bodies.csv {error}", file=sys.stderr)
-    gaps = analyse(memberships, shipped_partnerships(), jurisdiction=args.jurisdiction)
+    gaps = analyse(memberships, partnerships(), jurisdiction=args.jurisdiction)
     if args.summary:
-        from kg import read
-        from kg.gaps import summarise
+        from kg.store import read
+        from kg.analysis.gaps import summarise
 
-        summary = summarise(gaps, shipped_partnerships(), read.obligations(),
+        summary = summarise(gaps, partnerships(), read.obligations(),
                             {r["id"]: r["jurisdiction"] for r in read.instruments()})
         if args.json:
             print(json.dumps([s.as_dict() for s in summary], indent=1, ensure_ascii=False))
@@ -243,8 +242,8 @@ def cmd_gaps(args) -> int:
 
 
 def cmd_themes(args) -> int:
-    from kg import read
-    from kg.sparql import select_named
+    from kg.store import read
+    from kg.store.queries import select_named
 
     read.instrument(args.instrument)  # a clear error for an unknown id
     rows = select_named(read.store(), "provision_themes", instrument=args.instrument)
@@ -265,8 +264,8 @@ def cmd_themes(args) -> int:
 
 
 def cmd_coherence(args) -> int:
-    from kg import coherence, report
-    from kg.scorecard import scorecard
+    from kg.analysis import coherence, report
+    from kg.analysis.scorecard import scorecard
 
     if args.matrix:
         matrix = coherence.matrix(args.by)
@@ -284,7 +283,7 @@ def cmd_coherence(args) -> int:
             print(f"articles/sections per theme; * candidate gap: {matrix['gap_rule']}", file=sys.stderr)
         return 0
     if not args.jurisdiction:
-        raise PCGError("give --jurisdiction CODE (e.g. GB, AU, CA) or --matrix")
+        raise UsageError("give --jurisdiction CODE (e.g. GB, AU, CA) or --matrix")
     card = scorecard(args.jurisdiction)
     if args.html:
         Path(args.html).write_text(report.scorecard_html(card), encoding="utf-8")
@@ -303,7 +302,7 @@ def cmd_coherence(args) -> int:
 
 
 def cmd_equivalents(args) -> int:
-    from kg import coherence, report
+    from kg.analysis import coherence, report
 
     if args.compare:
         result = coherence.theme_differences(*args.compare)
@@ -315,7 +314,7 @@ def cmd_equivalents(args) -> int:
             print("in both: " + (", ".join(t["theme"] for t in result["both"]) or "none"))
         return 0
     if not args.provision:
-        raise PCGError("give a provision id (e.g. palermo-protocol/art6/6) or --compare ID ID")
+        raise UsageError("give a provision id (e.g. palermo-protocol/art6/6) or --compare ID ID")
     result = coherence.equivalents(args.provision, k=args.k, instruments=args.instrument)
     if args.html:
         Path(args.html).write_text(report.equivalents_html(result), encoding="utf-8")
@@ -354,7 +353,7 @@ def cmd_eval(args) -> int:
 def library_or_text(query: str) -> str:
     """A query given as text, a path to a .rq file, or a library query name."""
     from kg.config import QUERIES_DIR
-    from kg.sparql import runnable_library_query
+    from kg.store.queries import runnable_library_query
 
     if (QUERIES_DIR / f"{query}.rq").is_file():
         return runnable_library_query(query)
@@ -365,16 +364,16 @@ def library_or_text(query: str) -> str:
 
 
 def cmd_sparql(args) -> int:
-    from kg.results import serialize, table
-    from kg.sparql import library
-    from kg.user_query import run
+    from kg.sparql.result_formats import serialize, table
+    from kg.store.queries import library
+    from kg.sparql.console import run
 
     if args.list:
         for q in library():
             print(f"{q['name']:36} {q['title']}")
         return 0
     if not args.query:
-        raise PCGError("give a query, a .rq file or a library query name (see --list)")
+        raise UsageError("give a query, a .rq file or a library query name (see --list)")
     result = run(library_or_text(args.query), row_cap=args.limit, timeout=args.timeout)
     if args.format == "table":
         print(table(result))
@@ -389,7 +388,7 @@ def cmd_sparql(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from kg.export import export, void_turtle
+    from kg.sparql.dumps import export, void_turtle
 
     if args.void:
         data = void_turtle()
@@ -410,9 +409,9 @@ def cmd_export(args) -> int:
 def cmd_serve(args) -> int:
     import signal
 
-    from kg.serve import start
+    from kg.sparql.endpoint import start_endpoint
 
-    endpoint, url = start(host=args.host, port=args.port, timeout_s=args.timeout)
+    endpoint, url = start_endpoint(host=args.host, port=args.port, timeout_s=args.timeout)
     signal.signal(signal.SIGTERM, lambda *_: endpoint.terminate())  # stop the query workers with us
     print(f"Read-only SPARQL endpoint at {url} (updates and SERVICE are refused; queries stop after "
           f"{args.timeout} s). Try:\n"
@@ -440,8 +439,8 @@ def cmd_app(args) -> int:
 
 
 def cmd_references(args) -> int:
-    from kg import read
-    from kg.coherence import UnknownProvisionError
+    from kg.store import read
+    from kg.analysis.coherence import UnknownProvisionError
 
     if args.provision:
         if read.provision(args.provision) is None:
@@ -467,8 +466,8 @@ def cmd_references(args) -> int:
 
 
 def cmd_financial_reach(args) -> int:
-    from kg import read
-    from kg.financial_reach import financial_reach
+    from kg.store import read
+    from kg.analysis.financial_reach import financial_reach
 
     read.instrument(args.instrument)  # a clear error for an unknown id
     reach = financial_reach(args.instrument)
@@ -528,7 +527,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     b.add_argument("--readapt", action="store_true",
                    help="adapt the search encoder to exactly this corpus instead of reusing one adapted "
-                        "to an earlier corpus (kg/encoder.py)")
+                        "to an earlier corpus (kg/search/adaptation.py)")
     b.add_argument("--sources", help="sources folder (default: ingest/sources)")
     b.add_argument("--json", action="store_true", help="print the build report as JSON")
     b.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -21,7 +21,7 @@ def read_jsonl(path: Path) -> list[dict]:
             try:
                 rows.append(json.loads(line))
             except json.JSONDecodeError as err:
-                from ingest.errors import MetadataError
+                from kg.errors import MetadataError
 
                 raise MetadataError(f"invalid JSON: {err.msg}", path=path, line=no) from None
     return rows
@@ -204,7 +204,8 @@ def evaluate_search(gold_path: Path = GOLD_DIR / "questions.jsonl", k: int = 10,
     """hit@1, hit@5 and MRR for dense-only, lexical-only and hybrid retrieval, over all questions and,
     under "groups", per labelling batch and per instrument of the first gold id; with ``compare_stock``,
     also for the stock model before its adaptation to the corpus."""
-    from kg.search import current_index, search
+    from kg.search.answering import search
+    from kg.search.ranking import current_index
 
     questions = read_jsonl(gold_path)
     index = current_index()
@@ -294,7 +295,7 @@ def _theme_metrics(gold: np.ndarray, predicted: np.ndarray, codes: list[str]):
 def _grid():
     from itertools import product
 
-    from kg.themes import Params
+    from kg.analysis.themes import Params
 
     for values in product(*THEME_GRID.values()):
         yield Params(**dict(zip(THEME_GRID, values)))
@@ -320,9 +321,10 @@ def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FO
     ``tune``, the earlier threshold rule is cross-validated too, as a baseline."""
     import random
 
-    from kg import themes
+    from kg.analysis import themes
+    from kg.build.theme_inputs import from_sources
 
-    corpus_, _ = themes.from_sources()
+    corpus_, _ = from_sources()
     scores = themes.score(corpus_, leave_group_out=True)
     codes = scores.theme_codes
     position = corpus_.index()

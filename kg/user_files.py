@@ -5,11 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.errors import PCGError
-
-
-class UserFileError(PCGError):
-    code = "E033"
+from kg.errors import UserFileError
 
 
 def decode_text(data: bytes, where: str, what: str = "file") -> str:

@@ -39,8 +39,8 @@ def start() -> threading.Thread:
 
 
 def _load_store() -> None:
-    from ingest.errors import PCGError
-    from kg import read
+    from kg.errors import PCGError
+    from kg.store import read
 
     try:
         read.instruments()  # opens the store: Oxigraph parses the dump without the GIL
@@ -50,18 +50,18 @@ def _load_store() -> None:
 
 
 def _load(freeze: bool = False) -> None:
-    from ingest.errors import PCGError
+    from kg.errors import PCGError
 
     try:
-        from kg import search as searching
-        from kg.embeddings import question_model
+        from kg.search import answering, ranking
+        from kg.search.question_embedding import question_model
 
         store = threading.Thread(target=_load_store, name="pcg-warm-up-store", daemon=True)
         store.start()
-        index = searching.current_index()
+        index = ranking.current_index()
         question_model(index.encoder)
         store.join()
-        searching.search("warm up", k=1)  # a real search: every cache the first answer reads is filled
+        answering.search("warm up", k=1)  # a real search: every cache the first answer reads is filled
     except PCGError as error:  # no graph yet, say: the pages tell the user what to do
         log.info("search not warmed up: %s", error)
         return

@@ -29,9 +29,9 @@ def run_cli(*args: str, env: dict | None = None, check: bool = False, timeout: i
 def built_graph():
     """The project's graph, built (or confirmed up to date) once per test session."""
     run_cli("build", "--quiet", check=True)
-    from kg import store
+    from kg.store.builds import require_current_build
 
-    return store.require_current_build()
+    return require_current_build()
 
 
 @pytest.fixture()

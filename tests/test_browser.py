@@ -36,8 +36,8 @@ def browser():
 def serving_app():
     """The app in a process of its own (reading this process's environment: its data folder), its
     URL while the block runs; a failure to start fails the test with the reason."""
-    from ingest.errors import EndpointError
-    from kg.serve import start_app
+    from kg.errors import EndpointError
+    from kg.app_server import start_app
 
     try:
         server, url = start_app(REPO)

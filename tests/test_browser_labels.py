@@ -137,7 +137,7 @@ def open_page(browser, url: str):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def instruments(app_url):  # noqa: F811 — app_url builds (or confirms) the graph first
-    from kg import read
+    from kg.store import read
 
     return read.instruments()
 
@@ -158,8 +158,8 @@ def test_overview_bar_chart_names_every_instrument(browser, app_url, instruments
 
 
 def test_who_must_do_what_heatmap_names_every_actor_kind_and_instrument(browser, app_url, instruments):  # noqa: F811
-    from kg import read
-    from kg.vocab import actor_kind_labels
+    from kg.store import read
+    from kg.rdf.vocab import actor_kind_labels
 
     norms = [o for o in read.obligations(normative_only=False)
              if o["modality"] in ("obligation", "prohibition", "permission")]
@@ -182,8 +182,8 @@ def test_who_must_do_what_heatmap_names_every_actor_kind_and_instrument(browser,
 @pytest.mark.parametrize("rows", ["instrument", "jurisdiction"])
 def test_coherence_heatmap_names_every_row_and_theme(browser, app_url, instruments, rows):  # noqa: F811
     from ingest.jurisdictions import label
-    from kg import coherence
-    from kg.themes import theme_labels
+    from kg.analysis import coherence
+    from kg.analysis.themes import theme_labels
 
     by_id = {i["id"]: i for i in instruments}
     codes = coherence.matrix(rows)["rows"]
@@ -204,12 +204,11 @@ def test_coherence_heatmap_names_every_row_and_theme(browser, app_url, instrumen
 
 
 def coordination():
-    from ingest.coordination import shipped_partnerships
-    from kg.gaps import analyse, coordination_graph
-    from kg.imports import all_memberships
+    from kg.analysis.gaps import analyse, coordination_graph
+    from kg.store import coordination_data
 
-    _, memberships = all_memberships()
-    partnerships = shipped_partnerships()
+    _, memberships = coordination_data.all_memberships()
+    partnerships = coordination_data.partnerships()
     graph, _ = coordination_graph(memberships, partnerships)
     return [g.as_dict() for g in analyse(memberships, partnerships)], graph
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from kg.sparql import runnable_library_query
+from kg.store.queries import runnable_library_query
 from tests.conftest import REPO
 from tests.test_browser import app_url, browser  # noqa: F401 — shared fixtures (fail, not skip, under CI=true)
 

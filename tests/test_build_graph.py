@@ -15,8 +15,8 @@ from tests.conftest import REPO, run_cli
 
 
 def test_sparql_lists_instruments_with_provision_counts(built_graph):
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     rows = select(open_store(built_graph), """
         SELECT ?id (COUNT(?p) AS ?n) WHERE {
@@ -41,8 +41,8 @@ def test_the_instruments_command_lists_each_text_with_its_completeness(built_gra
 
 
 def test_one_named_graph_per_instrument(built_graph):
-    from kg.namespaces import graph_iri
-    from kg.store import open_store
+    from kg.rdf.terms import graph_iri
+    from kg.store.builds import open_store
 
     graphs = {g.value for g in open_store(built_graph).named_graphs()}
     assert graph_iri("uk-msa-2015").value in graphs
@@ -51,7 +51,7 @@ def test_one_named_graph_per_instrument(built_graph):
 
 def test_turtle_dump_conforms_to_the_shapes(built_graph):
     import rdflib
-    from kg.shapes import violations
+    from kg.rdf.shapes import violations
 
     data = rdflib.Graph().parse(built_graph.turtle, format="turtle")
     assert len(data) > 50_000
@@ -61,7 +61,7 @@ def test_turtle_dump_conforms_to_the_shapes(built_graph):
 def test_shapes_catch_a_provision_without_text(built_graph):
     import rdflib
     from kg.config import ONTOLOGY_NS
-    from kg.shapes import violations
+    from kg.rdf.shapes import violations
 
     data = rdflib.Graph().parse(built_graph.turtle, format="turtle")
     pcg = rdflib.Namespace(ONTOLOGY_NS)
@@ -94,7 +94,7 @@ def test_rebuild_with_nothing_changed_is_skipped(built_graph):
 
 
 def _current_build_id():
-    from kg.store import read_manifest
+    from kg.store.builds import read_manifest
 
     return read_manifest()["build_id"]
 
@@ -112,8 +112,8 @@ def test_failed_build_keeps_the_previous_graph(scratch_data):
     assert f"{broken}:3" in result.stderr and "UTF-8" in result.stderr
     assert _current_build_id() == before
 
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     rows = select(open_store(), "SELECT (COUNT(*) AS ?n) WHERE { ?p a pcg:Provision }")
     assert rows[0]["n"] > 1000
@@ -136,7 +136,7 @@ def test_interrupted_build_keeps_the_previous_graph(scratch_data):
     child.wait()
     assert child.returncode == -signal.SIGKILL
     assert _current_build_id() == before
-    from kg.store import open_store
+    from kg.store.builds import open_store
 
     assert len(open_store()) > 50_000
     run_cli("build", "--quiet", "--sources", str(sources), check=True)

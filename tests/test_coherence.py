@@ -12,7 +12,7 @@ from tests.conftest import run_cli
 
 
 def themes_of(provision: str) -> set[str]:
-    from kg.coherence import provision_themes
+    from kg.analysis.coherence import provision_themes
 
     return {a["theme"] for a in provision_themes(provision)}
 
@@ -29,7 +29,7 @@ def test_spot_checks_fall_under_their_theme(built_graph, provision, theme):
 
 
 def test_victim_compensation_provisions_are_each_others_nearest_equivalents(built_graph):
-    from kg.coherence import equivalents
+    from kg.analysis.coherence import equivalents
 
     def top3(provision: str, instrument: str) -> list[str]:
         result = equivalents(provision, k=3, instruments=[instrument])
@@ -49,8 +49,8 @@ def test_equivalents_compare_modality_and_bearer_kind_side_by_side(built_graph):
 
 
 def test_every_assignment_records_confidence_method_and_classifier(built_graph):
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     rows = select(open_store(built_graph), """
         SELECT ?confidence ?method ?agent WHERE {
@@ -63,8 +63,8 @@ def test_every_assignment_records_confidence_method_and_classifier(built_graph):
 
 
 def test_obligations_have_themes_too(built_graph):
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     rows = select(open_store(built_graph), """
         SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?o a pcg:Obligation ; pcg:hasTheme ?t }""")
@@ -81,7 +81,7 @@ def test_themes_cli_lists_provisions_with_confidence_and_method(built_graph):
 
 
 def test_coverage_matrix_has_every_cell_and_states_its_gap_rule(built_graph):
-    from kg.coherence import matrix
+    from kg.analysis.coherence import matrix
 
     m = matrix("instrument")
     assert len(m["cells"]) == len(m["rows"]) * len(m["themes"]) == len(m["rows"]) * 17
@@ -97,7 +97,7 @@ def test_coverage_matrix_has_every_cell_and_states_its_gap_rule(built_graph):
 def test_matrix_query_is_fast(built_graph):
     import time
 
-    from kg import coherence
+    from kg.analysis import coherence
 
     coherence.matrix("instrument")  # warm: the file is read once per build
     start = time.perf_counter()

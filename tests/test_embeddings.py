@@ -1,5 +1,5 @@
 """The two ways the project runs its encoder give sentence-transformers' vectors: the batched torch
-encoder of the build (kg.embeddings) and the NumPy encoder of questions (kg.question_encoder).
+encoder of the build (kg.search.text_embeddings) and the NumPy encoder of questions (kg.search.question_embedding).
 Checked on the real model, the real adapted encoder and real provision texts."""
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import sys
 import numpy as np
 import pytest
 
-from kg.embeddings import (MAX_TOKENS, EmbeddingModelError, MeanPoolingEncoder, embed_texts, model_folder,
-                           stock_model_path)
+from kg.errors import EmbeddingModelError, QuestionEncoderError
 from kg.evaluate import GOLD_DIR, read_jsonl
-from kg.question_encoder import QuestionEncoder, QuestionEncoderError
+from kg.search.models import MAX_TOKENS, model_folder, stock_model_path
+from kg.search.question_embedding import QuestionEncoder
+from kg.search.text_embeddings import MeanPoolingEncoder, embed_texts
 from tests.conftest import REPO
 
 # sentence-transformers computes in float32 too; the orders of summation differ
@@ -34,14 +35,15 @@ def reference_vectors(folder: str, texts: list[str], max_tokens: int) -> np.ndar
 
 @pytest.fixture(scope="module")
 def encoders(built_graph) -> dict[str, str]:
-    from kg.search import current_index
+    from kg.search.ranking import current_index
 
     return {"stock": model_folder(), "adapted": model_folder(current_index().encoder)}
 
 
 @pytest.fixture(scope="module")
 def provision_texts(built_graph) -> list[str]:
-    from kg.search import UNIT_TOKENS, current_index
+    from kg.search.ranking import current_index
+    from kg.search.units import UNIT_TOKENS
 
     units = [u for u in current_index().units if u.language == "en"]
     texts = [u.embedding_text() for u in units[::25]]
@@ -53,8 +55,8 @@ def provision_texts(built_graph) -> list[str]:
 @pytest.mark.parametrize("which", ["stock", "adapted"])
 def test_the_build_embeds_provisions_as_sentence_transformers_does(which, encoders, provision_texts, tmp_path,
                                                                    monkeypatch):
-    from kg.encoder import encoder_dir
-    from kg.search import UNIT_TOKENS
+    from kg.search.models import encoder_dir
+    from kg.search.units import UNIT_TOKENS
 
     monkeypatch.setenv("PCG_CACHE_DIR", str(tmp_path))  # nothing cached: every text is encoded
     key = None
@@ -81,7 +83,7 @@ def test_questions_are_embedded_as_sentence_transformers_does(which, encoders, p
 
 def test_answering_a_question_does_not_import_torch(built_graph):
     """Importing torch and transformers took 5 s of the app's first answer (bench/app_first_answer_bench.py)."""
-    script = ("import sys; from kg.search import search; hits, _ = search('who must report on forced labour?'); "
+    script = ("import sys; from kg.search.answering import search; hits, _ = search('who must report on forced labour?'); "
               "assert hits; print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') "
               "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=120)

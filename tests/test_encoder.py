@@ -1,4 +1,4 @@
-"""The search encoder adapted to the corpus at build time (kg.encoder), on the real build."""
+"""The search encoder adapted to the corpus at build time (kg.search.adaptation), on the real build."""
 
 from __future__ import annotations
 
@@ -8,14 +8,16 @@ import re
 import numpy as np
 import pytest
 
-from kg.encoder import REUSE_UNSEEN_SHARE, EncoderError, encoder_dir, require_encoder, training_pairs
+from kg.errors import EncoderError
+from kg.search.adaptation import REUSE_UNSEEN_SHARE, training_pairs
+from kg.search.models import encoder_dir, require_encoder
 from kg.evaluate import GOLD_DIR, read_jsonl
 
 
 @pytest.fixture(scope="module")
 def shipped_units():
     from ingest.catalogue import list_instruments
-    from kg.search import index_units
+    from kg.search.units import index_units
 
     return index_units([(i, i.parse()) for i in list_instruments()])
 
@@ -58,8 +60,8 @@ def test_the_build_names_its_adapted_encoder(built_graph):
 
 
 def test_the_adapted_encoder_reads_differently_from_the_stock_model(built_graph):
-    from kg.embeddings import embed_query
-    from kg.search import current_index
+    from kg.search.question_embedding import embed_query
+    from kg.search.ranking import current_index
 
     question = "who has to report on forced labour in their supply chains?"
     adapted, stock = embed_query(question, current_index().encoder), embed_query(question)

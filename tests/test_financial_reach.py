@@ -1,4 +1,4 @@
-"""What an instrument asks of the financial sector, read from the graph (kg.financial_reach), and
+"""What an instrument asks of the financial sector, read from the graph (kg.analysis.financial_reach), and
 how the scorecard weighs it: checked against the text of the CSDDD as adopted in 2024."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ CSDDD = "eu-csddd-2024"
 
 @pytest.fixture(scope="module")
 def csddd(built_graph):
-    from kg.financial_reach import financial_reach
+    from kg.analysis.financial_reach import financial_reach
 
     return financial_reach(CSDDD)
 
@@ -65,7 +65,7 @@ def test_norms_on_companies_bind_financial_undertakings_too(csddd):
 
 
 def test_an_aml_act_defines_financial_undertakings_but_not_as_companies(built_graph):
-    from kg.financial_reach import financial_reach
+    from kg.analysis.financial_reach import financial_reach
 
     amlr = financial_reach("eu-amlr-2024")
     assert any(i["role"] == "scope" for i in amlr["items"])
@@ -73,7 +73,7 @@ def test_an_aml_act_defines_financial_undertakings_but_not_as_companies(built_gr
 
 
 def test_an_act_that_never_names_the_sector_has_no_items(built_graph):
-    from kg.financial_reach import financial_reach
+    from kg.analysis.financial_reach import financial_reach
 
     assert financial_reach("palermo-protocol")["items"] == []
 
@@ -89,7 +89,7 @@ def evidence(card: dict, recommendation: str) -> list[dict]:
 
 @pytest.mark.parametrize("code", ["EU", "NL"])
 def test_scorecard_weighs_what_the_csddd_asks_of_the_financial_sector(built_graph, code):
-    from kg.scorecard import scorecard
+    from kg.analysis.scorecard import scorecard
 
     card = scorecard(code)
     conduct = {e["link"]: e for e in evidence(card, "business-conduct-remedy")}
@@ -108,7 +108,7 @@ def test_scorecard_weighs_what_the_csddd_asks_of_the_financial_sector(built_grap
 
 @pytest.mark.parametrize("code", ["GB", "AU", "CA"])
 def test_other_scorecards_still_work(built_graph, code):
-    from kg.scorecard import scorecard
+    from kg.analysis.scorecard import scorecard
 
     card = scorecard(code)
     assert [r["id"] for r in card["recommendations"]] == [

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from ingest.coordination import load_memberships, shipped_memberships, shipped_partnerships
-from kg.gaps import analyse
+from kg.analysis.gaps import analyse
 from tests.conftest import run_cli
 
 
@@ -82,8 +82,8 @@ def test_gaps_cli_filters_by_jurisdiction():
 
 
 def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
-    from kg.sparql import select
-    from kg.store import open_store
+    from kg.store.queries import select
+    from kg.store.builds import open_store
 
     store = open_store(built_graph)
     treasury = select(store, """
@@ -101,8 +101,8 @@ def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
 
 
 def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
-    from kg import read
-    from kg.gaps import summarise
+    from kg.store import read
+    from kg.analysis.gaps import summarise
 
     summary = {s.jurisdiction: s for s in summarise(
         list(gaps.values()), shipped_partnerships(), read.obligations(),
@@ -114,8 +114,8 @@ def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):
 
 
 def test_import_keeps_good_rows_names_bad_ones_and_can_be_removed(scratch_data, tmp_path):
-    from kg.namespaces import graph_iri
-    from kg.store import open_store
+    from kg.rdf.terms import graph_iri
+    from kg.store.builds import open_store
 
     data, sources = scratch_data
     upload = tmp_path / "our-body.csv"

@@ -1,5 +1,5 @@
 """A user adds an instrument: the next build reuses the search encoder and embeds only the new texts
-(kg.encoder's re-adaptation policy), on the real texts."""
+(kg.search.adaptation's re-adaptation policy), on the real texts."""
 
 from __future__ import annotations
 
@@ -8,15 +8,16 @@ import uuid
 
 import pytest
 
-from kg.encoder import (REUSE_UNSEEN_SHARE, cached_encoders, encoder_dir, instrument_pairs, pair_digest,
-                        reuse_candidate, training_pairs)
+from kg.search.adaptation import (REUSE_UNSEEN_SHARE, cached_encoders, instrument_pairs, pair_digest,
+                                  reuse_candidate, training_pairs)
+from kg.search.models import encoder_dir
 from tests.conftest import REPO, run_cli
 
 
 @pytest.fixture(scope="module")
 def shipped_units():
     from ingest.catalogue import list_instruments
-    from kg.search import index_units
+    from kg.search.units import index_units
 
     return index_units([(i, i.parse()) for i in list_instruments()])
 
@@ -77,7 +78,7 @@ def manifest(data) -> dict:
 
 
 def test_adding_an_instrument_reuses_the_encoder_and_embeds_only_its_texts(built_graph, scratch_data, tmp_path):
-    from kg.search import Unit
+    from kg.search.units import Unit
 
     data, sources = scratch_data
     run_cli("build", "--quiet", "--sources", str(sources), check=True)  # the user's graph before the addition

@@ -75,7 +75,7 @@ def test_unknown_bearers_are_kept_unresolved_with_their_text(obligations):
 
 def test_non_english_texts_are_marked_not_extracted(obligations, built_graph):
     assert not [r for r in obligations if r["instrument"] in ("de-lksg-2021", "no-transparency-act-2021")]
-    from kg import read
+    from kg.store import read
 
     assert set(read.not_extracted()) == {"de-lksg-2021", "no-transparency-act-2021"}
 

@@ -14,7 +14,7 @@ EU = {"eu-aml-criminal-law-2018", "eu-amla-2024", "eu-amlr-2024", "eu-atd-2011",
 
 @pytest.fixture(scope="module")
 def instruments(built_graph):
-    from kg import read
+    from kg.store import read
 
     return read.instruments()
 
@@ -31,7 +31,7 @@ def instruments(built_graph):
     ("Which German companies have human rights due diligence duties?", {"de-lksg-2021"}),
 ])
 def test_named_instruments(instruments, question, expected):
-    from kg.query_scope import question_scope
+    from kg.search.query_scope import question_scope
 
     assert question_scope(question, instruments).instruments == expected
 
@@ -44,13 +44,13 @@ def test_named_instruments(instruments, question, expected):
     "un travail forcé",                                               # French "un" is not the UN
 ])
 def test_questions_that_name_no_instrument(instruments, question):
-    from kg.query_scope import question_scope
+    from kg.search.query_scope import question_scope
 
     assert not question_scope(question, instruments)
 
 
 def test_named_instruments_rank_first_and_the_answer_says_why(built_graph):
-    from kg.search import search
+    from kg.search.answering import search
 
     question = "What powers do officials have to enter premises and examine records?"
     anywhere, _ = search(question, k=5, with_related=False)

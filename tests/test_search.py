@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from kg.search import PER_ARTICLE
+from kg.search.answering import PER_ARTICLE
 from tests.conftest import run_cli
 
 
@@ -83,7 +83,7 @@ def test_odd_queries_still_answer(built_graph, query):
 
 
 def test_null_bytes_and_control_characters_through_the_api(built_graph):
-    from kg.search import search
+    from kg.search.answering import search
 
     hits, notes = search("victims\x00 of \x07trafficking", k=3, with_related=False)
     assert hits and any("Control characters" in n for n in notes)
@@ -111,8 +111,8 @@ def test_a_unit_is_found_by_its_best_point(built_graph, monkeypatch):
     """Art. 6(7) of the Forced Labour Regulation lists a dozen tasks of the Union Network; the one
     about training, point (j), lies beyond the words the unit's own vector reads, and a dozen other
     tasks dilute it. The point's vector finds it."""
-    import kg.search
-    from kg.search import search
+    import kg.search.ranking
+    from kg.search.answering import search
 
     question = "who organises training and capacity building for authorities enforcing the forced labour product ban"
 
@@ -122,5 +122,5 @@ def test_a_unit_is_found_by_its_best_point(built_graph, monkeypatch):
         return found[0] if found else None
 
     assert (rank() or 99) <= 3
-    monkeypatch.setattr(kg.search, "POINT_WEIGHT", 0.0)
+    monkeypatch.setattr(kg.search.ranking, "POINT_WEIGHT", 0.0)
     assert rank() is None

@@ -14,8 +14,8 @@ import pytest
 import rdflib
 from rdflib.query import Result
 
-from ingest.errors import ForbiddenQueryError, QuerySyntaxError, QueryTimeoutError
-from kg.sparql import library, runnable_library_query
+from kg.errors import ForbiddenQueryError, QuerySyntaxError, QueryTimeoutError
+from kg.store.queries import library, runnable_library_query
 from tests.conftest import run_cli
 
 LIBRARY = [q["name"] for q in library()]
@@ -40,14 +40,14 @@ def test_library_has_a_dozen_documented_queries():
 
 @pytest.mark.parametrize("name", LIBRARY)
 def test_every_library_query_returns_rows(built_graph, name):
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     result = run(runnable_library_query(name))
     assert result.bindings, f"{name} returned no rows"
 
 
 def test_financial_sector_query_finds_obligations_on_banks_and_fius(built_graph):
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     kinds = {b["kindCode"]["value"] for b in run(runnable_library_query("financial_sector_obligations")).bindings}
     assert {"financial_institution", "fiu"} <= kinds
@@ -55,8 +55,8 @@ def test_financial_sector_query_finds_obligations_on_banks_and_fius(built_graph)
 
 @pytest.mark.parametrize("form", list(FORBIDDEN))
 def test_forbidden_forms_are_refused_and_nothing_changes(built_graph, form):
-    from kg import read
-    from kg.user_query import run
+    from kg.store import read
+    from kg.sparql.console import run
 
     before = len(read.store())
     with pytest.raises(ForbiddenQueryError) as refused:
@@ -68,7 +68,7 @@ def test_forbidden_forms_are_refused_and_nothing_changes(built_graph, form):
 
 
 def test_syntax_error_names_line_and_column_with_a_caret(built_graph):
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     with pytest.raises(QuerySyntaxError) as err:
         run("SELECT ?s\nWHERE {\n  ?s pcg:citation ?c .\n  FILTER(?c = )\n}")
@@ -78,7 +78,7 @@ def test_syntax_error_names_line_and_column_with_a_caret(built_graph):
 
 
 def test_row_cap_says_it_was_reached_and_how_to_get_more(built_graph):
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     result = run("SELECT ?s ?c WHERE { ?s pcg:citation ?c }", row_cap=100, timeout=20)
     assert result.truncated and len(result.bindings) == 100
@@ -87,7 +87,7 @@ def test_row_cap_says_it_was_reached_and_how_to_get_more(built_graph):
 
 
 def test_time_limit_stops_a_runaway_query(built_graph):
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     with pytest.raises(QueryTimeoutError) as err:
         run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", row_cap=10, timeout=1)
@@ -96,8 +96,8 @@ def test_time_limit_stops_a_runaway_query(built_graph):
 
 
 def test_downloads_parse_as_w3c_results_and_open_as_csv(built_graph):
-    from kg.results import serialize
-    from kg.user_query import run
+    from kg.sparql.result_formats import serialize
+    from kg.sparql.console import run
 
     result = run("SELECT ?id ?title ?date WHERE { ?i a pcg:Instrument ; dcterms:identifier ?id ; dcterms:title ?title "
                  ". OPTIONAL { ?i eli:version_date ?date } }")
@@ -121,7 +121,7 @@ def test_cli_prints_a_table_and_each_format(built_graph):
 
 @pytest.fixture(scope="module")
 def store_quads(built_graph):
-    from kg.export import all_quads
+    from kg.sparql.dumps import all_quads
 
     return all_quads()
 
@@ -129,7 +129,7 @@ def store_quads(built_graph):
 @pytest.mark.parametrize("fmt,rdflib_format", [("ttl", "turtle"), ("nt", "nt"), ("nq", "nquads"),
                                                ("trig", "trig"), ("jsonld", "json-ld")])
 def test_exports_parse_back_into_the_same_number_of_triples(store_quads, fmt, rdflib_format):
-    from kg.export import EXPORTERS, dump, union_triples
+    from kg.sparql.dumps import EXPORTERS, dump, union_triples
 
     data = dump(fmt, store_quads)
     if EXPORTERS[fmt].keeps_graphs:
@@ -159,16 +159,16 @@ def test_export_writes_a_void_description_with_licences_and_counts(built_graph, 
 
 @pytest.fixture(scope="module")
 def endpoint(built_graph):
-    from kg.serve import start
+    from kg.sparql.endpoint import start_endpoint
 
-    process, url = start()
+    process, url = start_endpoint()
     yield url
     process.terminate()
     process.wait(timeout=10)
 
 
 def test_endpoint_answers_the_protocol_and_refuses_updates(endpoint):
-    from kg import read
+    from kg.store import read
 
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/policy-coherence-graph/ontology#Provision> }"
     request = urllib.request.Request(endpoint + "?" + urllib.parse.urlencode({"query": query}),
@@ -188,7 +188,7 @@ def test_endpoint_answers_the_protocol_and_refuses_updates(endpoint):
 def test_endpoint_refuses_forbidden_forms_before_oxigraph_sees_them(endpoint, form):
     """Oxigraph's read-only server would run SERVICE (a request to any server); the guard in front
     of it refuses that, and every update form, with the reason."""
-    from kg import read
+    from kg.store import read
 
     before = len(read.store())
     for request in (

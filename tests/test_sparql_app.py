@@ -41,8 +41,8 @@ def test_shared_link_runs_the_query_and_labels_iris(built_graph):
 
 
 def test_console_downloads_parse_as_sparql_results(built_graph):
-    from kg.results import serialize
-    from kg.user_query import run
+    from kg.sparql.result_formats import serialize
+    from kg.sparql.console import run
 
     result = run("SELECT ?id WHERE { ?i a pcg:Instrument ; dcterms:identifier ?id }", row_cap=5000, timeout=10)
     for fmt in ("json", "xml", "tsv"):

@@ -8,16 +8,16 @@ from collections import Counter
 
 import pytest
 
-from kg.sparql import library, runnable_library_query, select
+from kg.store.queries import library, runnable_library_query, select
 from tests.conftest import run_cli
 
 
 
 @pytest.fixture()
 def remote_server(tmp_path):
-    from kg.serve import start
+    from kg.store.oxigraph_server import start_oxigraph
 
-    process, url = start(tmp_path / "remote-store", read_only=False)
+    process, url = start_oxigraph(tmp_path / "remote-store")
     yield url
     process.terminate()
     process.wait(timeout=10)
@@ -37,8 +37,8 @@ def test_build_into_a_remote_endpoint_and_query_it_like_the_embedded_store(built
     env = {"PCG_SPARQL_QUERY_URL": remote_server}
     run_cli("build", "--quiet", "--sources", str(sources), env=env, check=True)
 
-    from kg import store as stores
-    from kg.remote import RemoteStore
+    from kg.store import builds as stores
+    from kg.store.remote import RemoteStore
 
     remote = RemoteStore(remote_server, remote_server.replace("/query", "/update"))
     embedded = stores.open_store(built_graph)
@@ -50,7 +50,7 @@ def test_build_into_a_remote_endpoint_and_query_it_like_the_embedded_store(built
         assert there == here, query["name"]
 
     monkeypatch.setenv("PCG_SPARQL_QUERY_URL", remote_server)  # the readers follow the configuration
-    from kg import read
+    from kg.store import read
 
     assert isinstance(read.store(), RemoteStore)
     assert {r["id"] for r in read.instruments()} >= {"uk-msa-2015", "palermo-protocol"}

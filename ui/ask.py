@@ -78,7 +78,7 @@ with common.friendly_errors():
 
     if question.strip() or question:
         st.query_params["q"] = question
-        from kg.search import search
+        from kg.search.answering import search
 
         with st.spinner("Searching the law… (the first question also loads the language model)"):
             hits, notes = search(question, k=k, instruments=chosen_instruments or None,

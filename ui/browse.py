@@ -7,7 +7,7 @@ import re
 
 import streamlit as st
 
-from ingest.errors import PCGError
+from kg.errors import PCGError
 from ui import common
 from ui.cards import STYLE, card
 
@@ -68,7 +68,7 @@ def node_label(node: dict) -> str:
 
 @st.cache_data(show_spinner=False)
 def obligations_of(build: str, provision_id: str) -> list[dict]:
-    from kg import read
+    from kg.store import read
 
     return read.obligations(provision_prefix=provision_id)
 

@@ -1,7 +1,6 @@
 """Obligation cards: the sentence with bearer and action highlighted, badges and a provision link."""
 
-from ingest.obligations.deontic import NORMATIVE as DEONTIC_NORMATIVE
-from kg.vocab import actor_kind_labels
+from kg.rdf.vocab import NORMATIVE as DEONTIC_NORMATIVE, actor_kind_labels
 from ui import common
 
 NORMATIVE = list(DEONTIC_NORMATIVE)

@@ -15,7 +15,7 @@ import textwrap
 
 import altair as alt
 
-from ingest.jurisdictions import label as jurisdiction_name
+from kg.rdf.vocab import jurisdiction_label as jurisdiction_name
 
 LINE_BREAK = "\n"
 LINE_HEIGHT = 13  # pixels per line of an axis label (labels are 11 px)

@@ -20,28 +20,28 @@ CITED_BADGE = ("<span style='background:#1f5f8b;color:white;font-size:0.78rem;pa
 
 @st.cache_data(show_spinner="Loading the coverage matrix…")
 def load_matrix(build: str, by: str) -> dict:
-    from kg import coherence
+    from kg.analysis import coherence
 
     return coherence.matrix(by)
 
 
 @st.cache_data(show_spinner="Finding nearest equivalents…")
 def load_equivalents(build: str, provision: str, k: int) -> dict:
-    from kg import coherence
+    from kg.analysis import coherence
 
     return coherence.equivalents(provision, k=k)
 
 
 @st.cache_data(show_spinner="Gathering the evidence…")
 def load_scorecard(build: str, code: str) -> dict:
-    from kg.scorecard import scorecard
+    from kg.analysis.scorecard import scorecard
 
     return scorecard(code)
 
 
 @st.cache_data(show_spinner=False)
 def labels(build: str) -> dict[str, str]:
-    from kg.themes import theme_labels
+    from kg.analysis.themes import theme_labels
 
     return theme_labels()
 
@@ -165,7 +165,7 @@ st.caption("Where the laws cohere and where they leave gaps: every provision and
 
 with common.friendly_errors():
     build = common.build_id()
-    from kg import coherence, report
+    from kg.analysis import coherence, report
 
     theme_names = labels(build)
     coverage_tab, compare_tab, score_tab, references_tab = st.tabs(

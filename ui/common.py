@@ -11,9 +11,9 @@ from urllib.parse import quote, urlsplit
 
 import streamlit as st
 
-from ingest.errors import NoGraphError, PCGError
-from kg import read
-from kg import store as stores
+from kg.errors import NoGraphError, PCGError
+from kg.store import read
+from kg.store import builds as stores
 
 log = logging.getLogger("pcg.app")
 

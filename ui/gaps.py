@@ -22,12 +22,11 @@ COLOURS = {"represented": "#2e8b57", "partner_only": "#e3a21a", "absent_in_sourc
 
 @st.cache_data(show_spinner="Analysing coordinating bodies…")
 def load(build: str):
-    from ingest.coordination import shipped_partnerships
-    from kg.gaps import analyse, coordination_graph
-    from kg.imports import all_memberships
+    from kg.analysis.gaps import analyse, coordination_graph
+    from kg.store import coordination_data
 
-    _, memberships = all_memberships()
-    partnerships = shipped_partnerships()
+    _, memberships = coordination_data.all_memberships()
+    partnerships = coordination_data.partnerships()
     gaps = [g.as_dict() for g in analyse(memberships, partnerships)]
     graph, _ = coordination_graph(memberships, partnerships)
     return gaps, nx.node_link_data(graph, edges="links")
@@ -145,7 +144,8 @@ with common.friendly_errors():
                        file_name="coordination-gaps.json", mime="application/json")
 
     with st.expander("Bring your own membership list"):
-        from kg.imports import TEMPLATE, import_bodies, list_imports, read_import_file, remove_import
+        from kg.build.membership_imports import TEMPLATE, import_bodies, read_import_file, remove_import
+        from kg.store.coordination_data import list_imports
 
         st.download_button("Download the CSV template", TEMPLATE, file_name="membership-template.csv",
                            mime="text/csv")

@@ -31,14 +31,14 @@ REACH_STYLE = """<style>
 
 @st.cache_data(show_spinner="Loading obligations…")
 def load(build: str) -> pd.DataFrame:
-    from kg import read
+    from kg.store import read
 
     return pd.DataFrame(read.obligations(normative_only=False))
 
 
 @st.cache_data(show_spinner="Reading what the instrument asks of the financial sector…")
 def load_reach(build: str, instrument_id: str) -> dict:
-    from kg.financial_reach import financial_reach
+    from kg.analysis.financial_reach import financial_reach
 
     return financial_reach(instrument_id)
 
@@ -182,7 +182,7 @@ with common.friendly_errors():
     build = common.build_id()
     frame = load(build)
     instruments = {r["id"]: r for r in common.instruments(build)}
-    from kg import read
+    from kg.store import read
 
     skipped = read.not_extracted()
     if skipped:

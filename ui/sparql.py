@@ -1,16 +1,17 @@
 """SPARQL console: the query library, a read-only editor, readable results and W3C downloads.
 
 The query is kept in the URL (``/sparql?query=…``) so it can be shared. Queries run through
-``kg.user_query`` (read-only check, 10 s time limit, row cap), as ``python -m kg sparql`` does
+``kg.sparql.console`` (read-only check, 10 s time limit, row cap), as ``python -m kg sparql`` does
 without the cap.
 """
 
 import pandas as pd
 import streamlit as st
 
-from kg.namespaces import id_from_iri, sparql_prologue
-from kg.results import FORMATS, serialize
-from kg.sparql import library, runnable_library_query, with_values
+from kg.rdf.terms import id_from_iri, sparql_prologue
+from kg.sparql.result_formats import FORMATS, serialize
+from kg.store.bound_values import with_values
+from kg.store.queries import library, runnable_library_query
 from ui import common
 
 LABELS_QUERY = """SELECT ?iri ?label ?kind ?provisionId WHERE {
@@ -30,8 +31,8 @@ def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:
     """IRI → (readable label, link into the app or None), from one query with the IRIs as VALUES."""
     from pyoxigraph import NamedNode
 
-    from kg import read
-    from kg.sparql import select
+    from kg.store import read
+    from kg.store.queries import select
 
     if not iris:
         return {}
@@ -105,7 +106,7 @@ with common.friendly_errors():
     text = st.text_area("Query", key="query_text", height=320)
     run_clicked = st.button("Run query", type="primary")
     if run_clicked or "query" in st.query_params:
-        from kg.user_query import APP_ROW_CAP, APP_TIMEOUT_S, run
+        from kg.sparql.console import APP_ROW_CAP, APP_TIMEOUT_S, run
 
         st.query_params["query"] = text
         result = run(text, row_cap=APP_ROW_CAP, timeout=APP_TIMEOUT_S)

@@ -51,7 +51,7 @@ def test_two_builds_at_once_take_turns_and_publish_a_complete_graph(scratch_data
     """Item 5: the second build deleted the first one's partial folder; the first then published a
     build with no store, and every reader failed. (The whole corpus, so the first build is still
     running when the second starts.)"""
-    from kg.store import BuildPaths, missing_parts
+    from kg.store.builds import BuildPaths, missing_parts
 
     data, sources = scratch_data
     monkeypatch.setenv("PCG_SOURCES_DIR", str(sources))
@@ -82,7 +82,7 @@ def test_a_graph_in_service_that_lost_its_store_is_rebuilt_by_a_plain_build(smal
 
 
 def test_an_incomplete_build_is_never_published_and_the_rollback_is_complete(small):
-    from kg.store import BuildIncompleteError, BuildPaths, builds_dir, is_complete, new_build_dir, publish
+    from kg.store.builds import BuildIncompleteError, BuildPaths, builds_dir, is_complete, new_build_dir, publish
 
     data, sources = small
     run_cli("build", "--quiet", "--sources", str(sources), check=True)
@@ -138,7 +138,7 @@ def test_two_imports_at_once_both_land(small, tmp_path):
 def test_row_numbers_are_the_file_lines_and_a_good_row_after_a_blank_line_is_kept(small, tmp_path):
     """Item 6: with a blank line, rows were numbered by one reader and written back by another: a
     good row was dropped and a bad one kept."""
-    from kg.imports import import_bodies
+    from kg.build.membership_imports import import_bodies
 
     data, _ = small
     text = HEADER + row("Good FIU") + "\n" + row("Bad Kind", kind="wizard") + row("Second Good FIU")
@@ -179,8 +179,8 @@ def test_a_membership_list_in_the_wrong_shape_is_named(small, tmp_path, content,
 def test_the_fingerprint_covers_the_data_files_the_build_reads(small):
     """Item 8: edits to the coordination CSVs, the actor registry or the theme examples left the old
     graph in place while the build said it was up to date."""
-    from kg import themes
-    from kg.build import build_inputs, fingerprint
+    from kg.analysis import themes
+    from kg.build.pipeline import build_inputs, fingerprint
 
     _, sources = small
     inputs = set(build_inputs(sources))

@@ -20,7 +20,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from kg.serve import free_port
+from kg.ports import free_port
 from tests.conftest import REPO
 from tests.hostile.conftest import alive, descendants
 from tests.hostile.test_sparql_guard import DISGUISES

@@ -157,8 +157,8 @@ def test_every_csv_download_in_the_app_is_neutralised(formula_import, browser, t
     """The gaps report and the console's 'CSV (for spreadsheets)', downloaded in headless Chromium."""
     import urllib.parse
 
-    from ingest.errors import EndpointError
-    from kg.serve import start_app
+    from kg.errors import EndpointError
+    from kg.app_server import start_app
 
     try:
         server, url = start_app(REPO)  # reads the scratch data folder: the environment carries it

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.errors import ForbiddenQueryError, QuerySyntaxError
+from kg.errors import ForbiddenQueryError, QuerySyntaxError
 from tests.conftest import REPO, run_cli
 
 DISGUISES = {
@@ -32,7 +32,7 @@ UPDATES = ["INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "DELETE WHE
 
 @pytest.mark.parametrize("name", list(DISGUISES))
 def test_a_federated_query_in_any_disguise_is_refused_and_reaches_nothing(built_graph, recorder, name):
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     url, hits = recorder
     query = DISGUISES[name].format(url=url)
@@ -48,8 +48,8 @@ def test_a_federated_query_in_any_disguise_is_refused_and_reaches_nothing(built_
 
 @pytest.mark.parametrize("update", UPDATES)
 def test_every_update_form_is_refused_with_the_store_unchanged(built_graph, update):
-    from kg import read
-    from kg.user_query import run
+    from kg.store import read
+    from kg.sparql.console import run
 
     before = len(read.store())
     with pytest.raises(ForbiddenQueryError) as refused:
@@ -59,7 +59,7 @@ def test_every_update_form_is_refused_with_the_store_unchanged(built_graph, upda
 
 
 def test_a_prefix_named_service_is_only_a_name(built_graph):
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     result = run("PREFIX SERVICE: <https://w3id.org/policy-coherence-graph/ontology#>\n"
                  "SELECT ?p WHERE { ?p a SERVICE:Provision } LIMIT 1")
@@ -94,7 +94,7 @@ def test_deep_nesting_huge_and_misencoded_queries_get_one_line_errors(built_grap
 
 def test_from_names_the_graphs_a_query_reads(built_graph):
     """Item 22: FROM was silently ignored (every query read the union of all graphs)."""
-    from kg.user_query import run
+    from kg.sparql.console import run
 
     graph = "https://w3id.org/policy-coherence-graph/graph/palermo-protocol"
     one = run(f"SELECT (COUNT(*) AS ?n) FROM <{graph}> WHERE {{ ?s ?p ?o }}").bindings[0]["n"]["value"]
@@ -107,7 +107,7 @@ def test_every_library_query_is_a_complete_sparql_document(built_graph):
     found': each file declares its prefixes and runs with no prefix supplied."""
     from rdflib.plugins.sparql import prepareQuery
 
-    from kg import read
+    from kg.store import read
 
     store = read.store()
     for path in sorted((REPO / "kg" / "queries").rglob("*.rq")):
@@ -127,7 +127,7 @@ def test_search_says_what_it_cannot_do(built_graph):
 
 
 def test_the_guard_reads_tokens_as_the_grammar_does():
-    from kg.guard import check_read_only
+    from kg.sparql.read_only import check_read_only
 
     checked = check_read_only("SELECT ?s WHERE { ?s ?p ?o } # SERVICE <http://x/> in a comment")
     assert "SERVICE" not in checked.text and checked.text.startswith("SELECT ?s WHERE { ?s ?p ?o }")

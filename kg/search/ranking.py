@@ -1,0 +1,187 @@
+"""Ranking the index's units for a question: dense cosine similarity (a unit's own, mixed with its
+best point's) and BM25 over the same units, fused by reciprocal rank fusion, with recitals behind
+enacting terms and the instruments a question names ahead; the loaded index, once per process."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from kg.caching import loaded_once
+from kg.search.units import Point, Unit, point_vectors, unit_vectors
+
+POINT_LEXICAL_WEIGHT = 0.1  # BM25 (scaled to 0–1) beside cosine when picking the point of a hit
+# Fusion settings chosen on tests/gold/questions.jsonl (a small grid, see the issue note): a sharper
+# reciprocal-rank curve than plain RRF(k=60); once the encoder is adapted to the corpus (kg.search.adaptation)
+# it is the stronger ranker, and BM25 mostly breaks its ties (differences within ±2 questions).
+RRF_K = 10
+LEXICAL_WEIGHT = 0.25
+CANDIDATES = 200
+# A unit's dense score is its own cosine mixed with its best point's: a list's one matching point is
+# diluted in the vector of the whole list, and a long unit's later points lie beyond UNIT_TOKENS.
+# hit@5 0.805 → 0.843 on tests/gold/questions.jsonl, with 0.2–0.5 all within one question.
+POINT_WEIGHT = 0.3
+# Units of the instruments a question names (kg.search.query_scope) rank as if their score were this many
+# times higher: "the UK offence" should find the UK Act before an EU article of similar wording.
+NAMED_INSTRUMENT_WEIGHT = 2.0
+# Recitals explain the articles in other words, so they often outrank the article that actually
+# answers; they keep a place in the ranking, but behind enacting terms of similar fit.
+RECITAL_WEIGHT = 0.5
+STOPWORDS = set("""a an the of to in on for by with and or is are be been being as at from that this these those it its
+their they them which who whom what when where how do does did has have had not no any all each every such other
+than then there here shall must may can could should would will about into under over within without between per
+i we you he she his her our your my me us if so also only own same very just more most some""".split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A word's stem (memoised: loading the index stems 216,000 words of a 7,900-word vocabulary, and
+    that took 0.2 s holding the GIL while the app's first sessions were starting)."""
+    for suffix in ("ations", "ation", "ings", "ing", "ities", "ity", "ments", "ment", "ies", "ers", "er", "ed",
+                   "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ities") else "")
+    return word
+
+
+def tokens(text: str) -> list[str]:
+    return [stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS and len(w) > 1]
+
+
+class SearchIndex:
+    def __init__(self, folder: Path):
+        import bm25s
+        from threadpoolctl import threadpool_limits
+
+        # A 2,400 × 384 product is far too small to share between threads, and once torch is loaded
+        # OpenBLAS's second thread waits on torch's OpenMP pool: 7.8 ms a product instead of 0.1 ms.
+        threadpool_limits(1, user_api="blas")
+
+        self.units = [Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8"))]
+        self.dense = np.load(folder / "dense.npy")
+        self.encoder = json.loads((folder / "index.json").read_text(encoding="utf-8"))["encoder"]
+        self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
+        # units are written instrument by instrument, so each instrument is one contiguous span
+        self.instrument_spans: dict[str, tuple[int, int]] = {}
+        for i, u in enumerate(self.units):
+            start, _ = self.instrument_spans.get(u.instrument, (i, i))
+            self.instrument_spans[u.instrument] = (start, i + 1)
+        self.prior = np.array([RECITAL_WEIGHT if "/rec" in u.provision else 1.0 for u in self.units])
+        self.unit_instrument = np.array([u.instrument for u in self.units])
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([tokens(u.lexical_text()) or ["empty"] for u in self.units], show_progress=False)
+        self.points = [Point(**p) for p in json.loads((folder / "points.json").read_text(encoding="utf-8"))]
+        self.points_of: dict[int, list[int]] = {}
+        for j, point in enumerate(self.points):
+            self.points_of.setdefault(point.unit, []).append(j)
+        self.point_dense = np.load(folder / "points_dense.npy")
+        self.point_owner = np.array([p.unit for p in self.points], dtype=np.int64)
+        self.units_with_points = np.zeros(len(self.units), dtype=bool)
+        self.units_with_points[self.point_owner] = True
+        self.point_bm25 = bm25s.BM25()
+        if self.points:
+            self.point_bm25.index([tokens(p.lexical_text()) or ["empty"] for p in self.points], show_progress=False)
+
+    # ranking ---------------------------------------------------------------------------
+
+    def dense_scores(self, query: str) -> np.ndarray:
+        from kg.search.question_embedding import embed_query  # loaded with the first question, not the index
+
+        question = embed_query(query, self.encoder)
+        scores = self.dense @ question
+        if not len(self.points):
+            return scores
+        best_point = np.full(len(scores), -np.inf, dtype=np.float32)
+        np.maximum.at(best_point, self.point_owner, self.point_dense @ question)
+        best_point = np.where(self.units_with_points, best_point, scores)  # no points: the unit itself
+        return (1 - POINT_WEIGHT) * scores + POINT_WEIGHT * best_point
+
+    def lexical_scores(self, query: str) -> np.ndarray:
+        words = tokens(query)
+        scores = np.zeros(len(self.units), dtype=np.float32)
+        if not words:
+            return scores
+        return np.asarray(self.bm25.get_scores(words), dtype=np.float32)
+
+    def ranking(self, query: str, mode: str, allowed: np.ndarray,
+                named: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
+        """Candidates, best first; ``named``: instruments the question names, ranked ahead."""
+        dense = self.dense_scores(query) if mode in ("dense", "hybrid") else None
+        lexical = self.lexical_scores(query) if mode in ("lexical", "hybrid") else None
+        prior = self.prior
+        if named:
+            prior = prior * np.where(np.isin(self.unit_instrument, list(named)), NAMED_INSTRUMENT_WEIGHT, 1.0)
+        if mode == "dense":
+            dense = dense * prior
+            order = np.argsort(-np.where(allowed, dense, -np.inf))
+            return [(int(i), float(dense[i])) for i in order[:CANDIDATES] if allowed[i]]
+        if mode == "lexical":
+            lexical = lexical * prior
+            order = np.argsort(-np.where(allowed, lexical, -np.inf))
+            return [(int(i), float(lexical[i])) for i in order[:CANDIDATES] if allowed[i] and lexical[i] > 0]
+        fused = np.zeros(len(self.units))
+        for scores, weight in ((dense, 1.0), (lexical, LEXICAL_WEIGHT)):
+            masked = np.where(allowed, scores, -np.inf)
+            order = np.argsort(-masked)[:CANDIDATES]
+            for rank, i in enumerate(order):
+                if allowed[i] and (scores is dense or scores[i] > 0):
+                    fused[i] += weight / (RRF_K + rank + 1)
+        fused *= prior
+        order = np.argsort(-fused)
+        return [(int(i), float(fused[i])) for i in order[:CANDIDATES] if fused[i] > 0]
+
+    def best_point(self, position: int, point_scores: tuple[np.ndarray, np.ndarray] | None) -> Point | None:
+        """The point of a unit closest to the question, if the question shares a word with it."""
+        candidates = self.points_of.get(position)
+        if not candidates or point_scores is None:
+            return None
+        combined, lexical = point_scores
+        best = max(candidates, key=lambda j: combined[j])
+        return self.points[best] if lexical[best] > 0 else None
+
+    def point_scores(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """Cosine of the question to each point, plus a share of BM25 over the point and its lead-in;
+        and the BM25 scores. Returned, not kept on the index, which concurrent app sessions share."""
+        from kg.search.question_embedding import embed_query
+
+        words = tokens(query)
+        if not self.points or not words:
+            return None
+        lexical = np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
+        combined = POINT_LEXICAL_WEIGHT * lexical / (lexical.max() or 1.0)
+        return combined + self.point_dense @ embed_query(query, self.encoder), lexical
+
+    def with_stock_encoder(self) -> SearchIndex:
+        """The same index read by the stock model, to measure what adapting the encoder buys."""
+        stock = copy.copy(self)
+        stock.encoder = None
+        stock.dense = unit_vectors(self.units)
+        stock.point_dense = point_vectors(self.units, self.points)
+        return stock
+
+    def related(self, position: int, k: int = 3) -> list[dict]:
+        """Nearest provisions in other instruments (the best one in each of the k closest)."""
+        unit = self.units[position]
+        scores = self.dense @ self.dense[position]
+        best = [(start + int(np.argmax(scores[start:end])), instrument)
+                for instrument, (start, end) in self.instrument_spans.items() if instrument != unit.instrument]
+        best.sort(key=lambda pair: -scores[pair[0]])
+        return [{"provision": self.units[i].provision, "citation": self.units[i].citation, "instrument": instrument,
+                 "score": round(float(scores[i]), 3)} for i, instrument in best[:k]]
+
+
+@loaded_once(maxsize=2)
+def load_index(folder: str) -> SearchIndex:
+    return SearchIndex(Path(folder))
+
+
+def current_index() -> SearchIndex:
+    """The current build's index, loaded once per process."""
+    from kg.store import builds as stores
+
+    return load_index(str(stores.require_current_build().root / "search"))

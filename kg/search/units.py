@@ -1,0 +1,154 @@
+"""The search index's units, written at build time: provisions at paragraph level (a paragraph or
+subsection, or an article/section that has none, and recitals), each embedded with its instrument,
+citation and heading as context, and the points inside them (found once their unit ranks), with
+their vectors and the key of the encoder that made them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ingest.model import ParsedInstrument
+from kg.search.text_embeddings import embed_texts
+
+# Dense retrieval reads a provision's first 160 word pieces (its citation, heading and most of its
+# text; BM25 reads all of it): hit@5 0.805 against 0.780 at 96, for about 12 s more of cold
+# embedding on 2 cores (bench/search_bench.py); 256, the model's limit, gains nothing more.
+UNIT_TOKENS = 160
+LEAD_IN_WORDS = 40
+
+
+@dataclass
+class Unit:
+    provision: str
+    instrument: str
+    jurisdiction: str
+    citation: str
+    group: str  # the article/section (or recital) the unit belongs to
+    heading: str | None
+    text: str
+    short_title: str
+    language: str = "en"
+    context: str = ""  # headings of the enclosing Part/Chapter/Title, read by BM25 only
+
+    def embedding_text(self) -> str:
+        heading = f" — {self.heading}" if self.heading else ""
+        return f"{self.short_title}, {self.citation}{heading}: {self.text}"
+
+    def lexical_text(self) -> str:
+        return f"{self.embedding_text()} {self.context}"
+
+
+@dataclass
+class Point:
+    """A point or sub-point inside a unit ("(f) training …"), found by BM25 once its unit ranks,
+    so a hit can name the exact point that answers."""
+
+    provision: str
+    citation: str
+    unit: int  # position of the enclosing unit
+    text: str
+    lead_in: str  # the last words before the list, which say what the points are about
+
+    def lexical_text(self) -> str:
+        return f"{self.lead_in} {self.text}"
+
+
+def index_units(pairs: list[tuple[object, ParsedInstrument]]) -> list[Unit]:
+    """Paragraph-level units of every instrument (instrument objects from ingest.catalogue)."""
+    return [unit for unit, _ in _units_with_nodes(pairs)]
+
+
+def index_points(pairs: list[tuple[object, ParsedInstrument]]) -> list[Point]:
+    """Every provision below a unit (points, sub-points), each with its list's lead-in words."""
+    points = []
+    units = _units_with_nodes(pairs)
+    position = {unit.provision: i for i, (unit, _) in enumerate(units)}
+    for instrument, parsed in pairs:
+        index = parsed.by_id()
+        children: dict[str, list] = {}
+        for node in parsed.provisions:
+            children.setdefault(node.parent, []).append(node)
+        for node in parsed.provisions:
+            ancestor = node.parent
+            while ancestor is not None and ancestor not in position:
+                ancestor = index[ancestor].parent if ancestor in index else None
+            if ancestor is None or node.id in position:
+                continue
+            parent = index[node.parent]
+            lead_in = parsed.text[parent.start : min(c.start for c in children[parent.id])]
+            lead_in = " ".join(lead_in.split()[-LEAD_IN_WORDS:])
+            points.append(Point(node.id, node.citation, position[ancestor], node.text(parsed.text), lead_in))
+    return points
+
+
+def _units_with_nodes(pairs) -> list[tuple[Unit, object]]:
+    units = []
+    for instrument, parsed in pairs:
+        meta = instrument.meta
+        index = parsed.by_id()
+        has_children = {n.parent for n in parsed.provisions if n.parent}
+        for node in parsed.provisions:
+            parent = index.get(node.parent) if node.parent else None
+            top_level = parent is None or parent.kind == "division"
+            paragraph_level = parent is not None and parent.kind == "provision" and (
+                index.get(parent.parent) is None or index[parent.parent].kind == "division")
+            if (top_level and node.id not in has_children) or paragraph_level:
+                group = node.id if top_level else parent.id
+                heading = node.heading or (parent.heading if paragraph_level else None)
+                units.append((Unit(node.id, instrument.id, meta["jurisdiction"], node.citation, group, heading,
+                                   node.text(parsed.text), meta["short_title"], meta.get("language", "en"),
+                                   _division_headings(index, node)), node))
+    return units
+
+
+def _division_headings(index: dict, node) -> str:
+    headings, division = [], index.get(node.division) if node.division else None
+    while division is not None:
+        headings += [h for h in (division.heading,) if h]
+        division = index.get(division.parent) if division.parent else None
+    return " ".join(headings)
+
+
+def unit_vectors(units: list[Unit], progress=None, encoder: str | None = None) -> np.ndarray:
+    """Embeddings of the units (cached on disk); zero rows for other-language units, which the
+    model cannot read: they are found by BM25 alone."""
+    english = [i for i, u in enumerate(units) if u.language == "en"]
+    vectors = np.zeros((len(units), 384), dtype=np.float32)
+    if english:
+        vectors[english] = embed_texts([units[i].embedding_text() for i in english], progress=progress,
+                                       encoder=encoder, max_tokens=UNIT_TOKENS)
+    return vectors
+
+
+def point_vectors(units: list[Unit], points: list[Point], progress=None, encoder: str | None = None) -> np.ndarray:
+    """Embeddings of the points, each read under its unit's heading."""
+    vectors = np.zeros((len(points), 384), dtype=np.float32)
+    english = [j for j, p in enumerate(points) if units[p.unit].language == "en"]
+    if english:
+        texts = [f"{units[points[j].unit].heading}: {points[j].text}" if units[points[j].unit].heading
+                 else points[j].text for j in english]
+        vectors[english] = embed_texts(texts, progress=progress, cache="search-points", encoder=encoder)
+    return vectors
+
+
+def write_index(units: list[Unit], folder: Path, progress=None, points: list[Point] | None = None,
+                encoder: str | None = None) -> None:
+    """The index a :class:`SearchIndex` reads: units, points, their vectors and the encoder's key
+    (None: the stock model). ``progress(stage, done, total)`` hears of the embedding."""
+    points = points or []
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def reporter(stage: str):
+        return (lambda done, total: progress(stage, done, total)) if progress else None
+
+    np.save(folder / "dense.npy", unit_vectors(units, reporter("embed provisions for search"), encoder))
+    np.save(folder / "points_dense.npy", point_vectors(units, points, reporter("embed points for search"), encoder))
+    (folder / "units.json").write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False),
+                                       encoding="utf-8")
+    (folder / "points.json").write_text(json.dumps([p.__dict__ for p in points], ensure_ascii=False),
+                                        encoding="utf-8")
+    (folder / "index.json").write_text(json.dumps({"encoder": encoder}), encoding="utf-8")
