@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.requirements-installed
 
 .PHONY: run test graph bench clean-graph
 
-$(STAMP): requirements.txt
+$(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation --editable .
 	touch $(STAMP)
 
 # Builds the graph when it is missing or its inputs changed; a no-op rebuild takes about a second.

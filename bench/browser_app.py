@@ -4,7 +4,6 @@ flags, and the checks that make a missing browser or graph one clear line, not a
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -17,7 +16,6 @@ def chromium_for_app() -> str:
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(chromium).exists():
         raise SystemExit("chromium is not installed (apt-get install -y chromium): nothing to measure with")
-    sys.path.insert(0, str(REPO))
     from kg.store.builds import require_current_build
 
     require_current_build()

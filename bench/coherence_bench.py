@@ -8,14 +8,12 @@ under 30 s, matrix query under 200 ms.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from pathlib import Path
 
 from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 RESULTS = REPO / "bench" / "results" / "coherence.json"
 RUNS = 7
 

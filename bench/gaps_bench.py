@@ -8,14 +8,12 @@ under 2 s.
 from __future__ import annotations
 
 import random
-import sys
 import time
 from pathlib import Path
 
 from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 RESULTS = REPO / "bench" / "results" / "gaps.json"
 KINDS = ["law_enforcement", "prosecution", "government_agency", "civil_society", "labour_inspection", "customs",
          "fiu", "financial_regulator", "central_bank", "finance_ministry", "business"]

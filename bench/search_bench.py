@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,7 +17,6 @@ from pathlib import Path
 from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 RESULTS = REPO / "bench" / "results" / "search.json"
 # cold embedding is the median of a few runs: one run on this shared machine varies by ±10%
 COLD_RUNS = 3

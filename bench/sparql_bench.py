@@ -8,14 +8,12 @@ library query on the embedded store.
 from __future__ import annotations
 
 import statistics
-import sys
 import time
 from pathlib import Path
 
 from results_file import verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 RESULTS = REPO / "bench" / "results" / "sparql.json"
 RUNS = 15
 TARGET_MS = 50.0

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 
 def run_cli(*args: str, env: dict | None = None, check: bool = False, timeout: int = 600):

@@ -39,12 +39,23 @@ def _instrument_hint(rest: str, titles: dict) -> str | None:
 
 
 def resolve_citation(query: str, instruments: list[str] | None = None) -> list[str]:
-    m = CITATION_RE.match(query)
-    if not m:
+    """The provision ids ``query`` cites in the current build ([] when it is not a citation)."""
+    if not CITATION_RE.match(query):
         return []
     from kg.store import builds as stores
 
     known, titles = _known(stores.require_current_build().root.name)
+    return resolve_among(query, known, titles, instruments)
+
+
+def resolve_among(query: str, known: frozenset[str], titles: dict[str, str],
+                  instruments: list[str] | None = None) -> list[str]:
+    """The ids among ``known`` that ``query`` cites: the deepest existing unit of the cited path, in
+    the instrument its words name (``titles``: lower-case short title or id → instrument id, and the
+    usual abbreviations), else in every instrument that has it."""
+    m = CITATION_RE.match(query)
+    if not m:
+        return []
     unit = UNIT_PREFIX.get(m.group("unit").lower()[:2], UNIT_PREFIX.get(m.group("unit")[:1].lower()))
     if unit is None:
         return []
