@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -43,3 +44,50 @@ def scratch_data(tmp_path, monkeypatch):
     # reuse the project's caches (keyed by content): a scratch build then takes seconds, not minutes
     monkeypatch.setenv("PCG_CACHE_DIR", str(REPO / "data" / "cache"))
     return data, sources
+
+
+# --- the browser and the app it opens (every browser test; fail, not skip, under CI=true) -----------
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is not installed, and browser tests may not be skipped under CI=true")
+        pytest.skip("chromium is not installed (apt-get install -y chromium); browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@contextlib.contextmanager
+def serving_app():
+    """The app in a process of its own (reading this process's environment: its data folder), its
+    URL while the block runs; a failure to start fails the test with the reason."""
+    from kg.errors import EndpointError
+    from kg.app_server import start_app
+
+    try:
+        server, url = start_app(REPO)
+    except EndpointError as err:
+        pytest.fail(str(err))
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(built_graph):
+    with serving_app() as url:
+        yield url

@@ -4,7 +4,6 @@ tab shows the four recommendations with their evidence links."""
 from __future__ import annotations
 
 from tests.conftest import REPO
-from tests.test_browser import app_url, browser  # noqa: F401 — shared fixtures (fail, not skip, under CI=true)
 
 
 def test_coherence_page_draws_the_heatmap_and_the_scorecard(browser, app_url):  # noqa: F811

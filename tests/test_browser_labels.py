@@ -15,7 +15,6 @@ import time
 import pytest
 
 from tests.conftest import REPO
-from tests.test_browser import app_url, browser  # noqa: F401 — shared fixtures (fail, not skip, under CI=true)
 
 ARTIFACTS = REPO / "test-artifacts"
 

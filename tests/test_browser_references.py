@@ -5,7 +5,6 @@ opens Art. 3, and Art. 3 says that the Australian s.4 cites it."""
 from __future__ import annotations
 
 from tests.conftest import REPO
-from tests.test_browser import app_url, browser  # noqa: F401 — shared fixtures (fail, not skip, under CI=true)
 
 
 def reference_row(page, href_part: str):

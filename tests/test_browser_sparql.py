@@ -8,7 +8,6 @@ import urllib.parse
 
 from kg.store.queries import runnable_library_query
 from tests.conftest import REPO
-from tests.test_browser import app_url, browser  # noqa: F401 — shared fixtures (fail, not skip, under CI=true)
 
 
 def test_a_shared_query_link_runs_and_offers_every_download(browser, app_url):  # noqa: F811

@@ -24,7 +24,7 @@ import urllib.parse
 import pytest
 
 from tests.conftest import REPO, run_cli
-from tests.test_browser import app_url, browser, serving_app  # noqa: F401 — shared fixtures (fail, not skip, under CI=true)
+from tests.conftest import serving_app
 
 PAYLOADS = [
     "<script>alert(1)</script>",

@@ -24,7 +24,6 @@ from kg.ports import free_port
 from tests.conftest import REPO
 from tests.hostile.conftest import alive, descendants
 from tests.hostile.test_sparql_guard import DISGUISES
-from tests.test_browser import browser  # noqa: F401  (the headless Chromium fixture)
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?p a <https://w3id.org/policy-coherence-graph/ontology#Provision> }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -19,7 +19,6 @@ import pytest
 
 from tests.conftest import REPO, run_cli
 from tests.hostile.test_builds_and_imports import HEADER, current, small  # noqa: F401 — shared fixture
-from tests.test_browser import browser  # noqa: F401 — shared fixture (fails, not skips, under CI=true)
 
 SOURCES = REPO / "ingest" / "sources"
 PALERMO_TEXT = SOURCES / "palermo-protocol" / "text.txt"
