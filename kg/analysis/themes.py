@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, THEMES_DATA_DIR, cache_dir
+from kg.store.builds import ThemeFiles
 
 CLASSIFIER_VERSION = "2.0.0"
 EXAMPLES_PATH = THEMES_DATA_DIR / "examples.jsonl"
@@ -480,11 +481,12 @@ def write_outputs(result: Classification, folder: Path) -> None:
     """Provision vectors and items (for nearest equivalents, ``kg.analysis.coherence``) and every
     provision's themes, beside the search index."""
     folder.mkdir(parents=True, exist_ok=True)
-    np.save(folder / "vectors.npy", result.corpus.vectors)
-    (folder / "items.json").write_text(json.dumps(
+    files = ThemeFiles(folder)
+    np.save(files.vectors, result.corpus.vectors)
+    files.items.write_text(json.dumps(
         [{"provision": it.provision, "instrument": it.instrument, "citation": it.citation, "kind": it.kind,
           "group": it.group, "heading": it.heading} for it in result.corpus.items], ensure_ascii=False),
         encoding="utf-8")
-    (folder / "assignments.json").write_text(json.dumps(
+    files.assignments.write_text(json.dumps(
         {k: [a.as_dict() for a in v] for k, v in result.provisions.items() if v}, ensure_ascii=False),
         encoding="utf-8")

@@ -255,10 +255,10 @@ def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | N
              + (f" ({choice.unseen_share:.1%} new)" if choice.status == "reused" else ""), 1, 1)
     lap("adapt search encoder")
     with counting_embeddings() as search_counts:
-        write_index(units, partial.root / "search", points=index_points(parsed_all), encoder=encoder,
+        write_index(units, partial.search_index.folder, points=index_points(parsed_all), encoder=encoder,
                     progress=progress)
-    themes.write_outputs(classification, partial.root / "themes")
-    write_coverage(coverage_rows(classification, obligations), partial.root / "themes")
+    themes.write_outputs(classification, partial.themes.folder)
+    write_coverage(coverage_rows(classification, obligations), partial.themes.folder)
     lap("search index (embeddings)")
 
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,

@@ -13,6 +13,7 @@ import numpy as np
 
 from ingest.model import ParsedInstrument
 from kg.search.text_embeddings import embed_texts
+from kg.store.builds import SearchIndexFiles
 
 # Dense retrieval reads a provision's first 160 word pieces (its citation, heading and most of its
 # text; BM25 reads all of it): hit@5 0.805 against 0.780 at 96, for about 12 s more of cold
@@ -141,14 +142,13 @@ def write_index(units: list[Unit], folder: Path, progress=None, points: list[Poi
     (None: the stock model). ``progress(stage, done, total)`` hears of the embedding."""
     points = points or []
     folder.mkdir(parents=True, exist_ok=True)
+    files = SearchIndexFiles(folder)
 
     def reporter(stage: str):
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
-    np.save(folder / "dense.npy", unit_vectors(units, reporter("embed provisions for search"), encoder))
-    np.save(folder / "points_dense.npy", point_vectors(units, points, reporter("embed points for search"), encoder))
-    (folder / "units.json").write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False),
-                                       encoding="utf-8")
-    (folder / "points.json").write_text(json.dumps([p.__dict__ for p in points], ensure_ascii=False),
-                                        encoding="utf-8")
-    (folder / "index.json").write_text(json.dumps({"encoder": encoder}), encoding="utf-8")
+    np.save(files.dense, unit_vectors(units, reporter("embed provisions for search"), encoder))
+    np.save(files.points_dense, point_vectors(units, points, reporter("embed points for search"), encoder))
+    files.units.write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False), encoding="utf-8")
+    files.points.write_text(json.dumps([p.__dict__ for p in points], ensure_ascii=False), encoding="utf-8")
+    files.encoder.write_text(json.dumps({"encoder": encoder}), encoding="utf-8")
