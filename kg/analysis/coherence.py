@@ -18,8 +18,8 @@ import numpy as np
 from kg.store.builds import BuildPaths, ThemeFiles
 from kg.errors import UnclassifiedInstrumentError, UnknownJurisdictionError, UnknownProvisionError, UsageError
 from ingest.jurisdictions import applicable_instruments, label as jurisdiction_label
+from ingest.obligations.deontic import NORMATIVE
 
-NORMATIVE = ("obligation", "prohibition", "permission")
 # A cell is a candidate gap when it has no provision while at least this share of the other rows
 # (instruments, or jurisdictions) have at least one provision with the theme.
 GAP_SHARE = 0.5

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.config import ONTOLOGY_DIR, REPO_ROOT, THEMES_DATA_DIR, cache_dir
+from kg.search.models import VECTOR_WIDTH
 from kg.store.builds import ThemeFiles
 
 CLASSIFIER_VERSION = "2.0.0"
@@ -181,7 +182,7 @@ def corpus(parsed_all: list, units: list, obligations: list[dict] | None = None,
             items.append(item)
             texts.append(f"{item.heading}: {item.text}" if item.heading else item.text)
     embedded = [i for i, it in enumerate(items) if it.kind != "container"]
-    matrix = np.zeros((len(items), 384), dtype=np.float32)
+    matrix = np.zeros((len(items), VECTOR_WIDTH), dtype=np.float32)
     if embedded:
         matrix[embedded] = embed_texts([texts[i] for i in embedded], progress=progress, cache="themes")
     position = {it.provision: i for i, it in enumerate(items)}
@@ -386,7 +387,7 @@ def features(scores: Scores, rows: list[int], parts: dict[int, list[int]]) -> np
         inside = parts.get(r) or [r]
         out.append(np.concatenate([scores.similarity[inside].max(0), scores.cues[inside].max(0),
                                    scores.corpus.vectors[inside].mean(0)]))
-    return np.stack(out) if out else np.zeros((0, 2 * len(scores.theme_codes) + 384))
+    return np.stack(out) if out else np.zeros((0, 2 * len(scores.theme_codes) + VECTOR_WIDTH))
 
 
 def labelled_rows(corpus_: Corpus, paths=TRAINING_SETS) -> tuple[list[int], np.ndarray]:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.model import ParsedInstrument
+from kg.search.models import VECTOR_WIDTH
 from kg.search.text_embeddings import embed_texts
 from kg.store.builds import SearchIndexFiles
 
@@ -118,7 +119,7 @@ def unit_vectors(units: list[Unit], progress=None, encoder: str | None = None) -
     """Embeddings of the units (cached on disk); zero rows for other-language units, which the
     model cannot read: they are found by BM25 alone."""
     english = [i for i, u in enumerate(units) if u.language == "en"]
-    vectors = np.zeros((len(units), 384), dtype=np.float32)
+    vectors = np.zeros((len(units), VECTOR_WIDTH), dtype=np.float32)
     if english:
         vectors[english] = embed_texts([units[i].embedding_text() for i in english], progress=progress,
                                        encoder=encoder, max_tokens=UNIT_TOKENS)
@@ -127,7 +128,7 @@ def unit_vectors(units: list[Unit], progress=None, encoder: str | None = None) -
 
 def point_vectors(units: list[Unit], points: list[Point], progress=None, encoder: str | None = None) -> np.ndarray:
     """Embeddings of the points, each read under its unit's heading."""
-    vectors = np.zeros((len(points), 384), dtype=np.float32)
+    vectors = np.zeros((len(points), VECTOR_WIDTH), dtype=np.float32)
     english = [j for j, p in enumerate(points) if units[p.unit].language == "en"]
     if english:
         texts = [f"{units[points[j].unit].heading}: {points[j].text}" if units[points[j].unit].heading
