@@ -5,7 +5,7 @@ nearest prototype (the theme's definition, or one of the hand-labelled examples 
 ``kg/themes_data/examples.jsonl``), whether one of the theme's lexical cues (``pcg:cue`` in the
 ontology) occurs in its text (an offence sentence counts as a criminalisation cue), and the
 provision's vector itself. A logistic regression per theme, trained on the hand-labelled
-provisions (the examples and ``tests/gold/themes.jsonl``), weighs that evidence; a theme is
+provisions (the examples and ``kg/themes_data/labels.jsonl``), weighs that evidence; a theme is
 assigned from probability ``MODEL_THRESHOLD``. Definitions, purpose, commencement and final
 clauses get no theme. Obligations take their provision's themes, plus any theme cued in their own
 sentence whose similarity at the provision reaches ``cue_floor``. ``python -m kg eval themes``
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.config import ONTOLOGY_DIR, REPO_ROOT, THEMES_DATA_DIR, cache_dir
+from kg.config import ONTOLOGY_DIR, THEMES_DATA_DIR, cache_dir
 from kg.search.models import VECTOR_WIDTH
 from kg.store.builds import ThemeFiles
 
@@ -360,7 +360,7 @@ class Classification:
 # --- the supervised selection rule ---------------------------------------------------------
 #
 # The threshold rule above (similarity ≥ t, within a margin of the best theme, top k) reaches a
-# cross-validated micro-F1 of 0.685 on tests/gold/themes.jsonl: one global threshold cannot serve
+# cross-validated micro-F1 of 0.685 on kg/themes_data/labels.jsonl: one global threshold cannot serve
 # seventeen themes whose definitions sit at different distances from the texts. A logistic
 # regression per theme over the same evidence (the 17 prototype similarities, the 17 cue flags,
 # and the provision's vector) learns a boundary per theme from the labelled provisions and reaches
@@ -369,8 +369,9 @@ class Classification:
 
 MODEL_C = 10.0  # inverse regularisation strength, chosen by cross-validation (0.3 … 10)
 MODEL_THRESHOLD = 0.6  # probability from which a theme is assigned
-GOLD_THEMES_PATH = REPO_ROOT / "tests" / "gold" / "themes.jsonl"
-TRAINING_SETS = (EXAMPLES_PATH, GOLD_THEMES_PATH)
+# the hand-labelled provisions (documented in kg/themes_data/README.md); kg eval themes cross-validates on them
+LABELS_PATH = THEMES_DATA_DIR / "labels.jsonl"
+TRAINING_SETS = (EXAMPLES_PATH, LABELS_PATH)
 
 
 def classifier_description() -> str:
@@ -378,7 +379,7 @@ def classifier_description() -> str:
     return (f"Theme classifier {CLASSIFIER_VERSION}: a logistic regression per theme (C={MODEL_C}, assigned from "
             f"probability {MODEL_THRESHOLD}) over all-MiniLM-L6-v2 similarities to the theme definitions and "
             f"hand-labelled examples, lexical cues and the provision's vector, trained on the hand-labelled "
-            f"provisions (kg/themes_data/examples.jsonl, tests/gold/themes.jsonl)")
+            f"provisions (kg/themes_data/examples.jsonl, kg/themes_data/labels.jsonl)")
 
 
 def features(scores: Scores, rows: list[int], parts: dict[int, list[int]]) -> np.ndarray:

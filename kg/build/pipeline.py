@@ -88,15 +88,14 @@ def _embedding_counts(counts: dict) -> dict:
 
 def build_inputs(sources_dir: Path) -> list[Path]:
     """Every file a build reads: the sources, the ontology, imported membership lists, the code and
-    the data files of ``ingest/`` and ``kg/`` (coordination CSVs, the actor registry, theme
-    examples, queries) and the hand-labelled themes the classifier is trained on."""
+    the data files of ``ingest/`` and ``kg/`` (coordination CSVs, the actor registry, the theme
+    classifier's examples and labels, queries)."""
     files = sorted(p for p in sources_dir.rglob("*") if p.is_file())
     files += sorted(p for p in ONTOLOGY_DIR.glob("*.ttl"))
     files += sorted(imports_dir().glob("*.csv")) if imports_dir().exists() else []
     for folder in FINGERPRINT_CODE_DIRS:
         files += sorted(p for p in (REPO_ROOT / folder).rglob("*")
                         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-    files += list(themes.TRAINING_SETS)
     return files
 
 

@@ -186,7 +186,7 @@ def test_the_fingerprint_covers_the_data_files_the_build_reads(small):
     inputs = set(build_inputs(sources))
     for needed in (REPO / "ingest" / "coordination_data" / "bodies.csv",
                    REPO / "ingest" / "coordination_data" / "partnerships.csv",
-                   REPO / "ingest" / "obligations" / "actors.json", themes.EXAMPLES_PATH, themes.GOLD_THEMES_PATH):
+                   REPO / "ingest" / "obligations" / "actors.json", themes.EXAMPLES_PATH, themes.LABELS_PATH):
         assert needed in inputs, needed
     before = fingerprint(sources)
     meta = sources / "palermo-protocol" / "SOURCE.md"
