@@ -153,13 +153,13 @@ def matrix(by: str = "instrument") -> dict:
 
 def jurisdiction_codes(jurisdictions: dict[str, str] | None = None) -> list[str]:
     """Jurisdictions with an instrument of their own in the graph, and the EU member states with a
-    coordinating body in the data (EU acts apply in them)."""
-    from ingest.coordination import shipped_memberships
+    coordinating body in the shipped coordination data (EU acts apply in them), read from the graph."""
+    from kg.store import read
 
     jurisdictions = jurisdictions or instrument_jurisdictions()
     classified = set(classified_instruments())
     codes = set(jurisdictions.values()) - {"INT"}
-    codes |= {m.jurisdiction.upper() for m in shipped_memberships().memberships}
+    codes |= set(read.coordination_jurisdictions())
     return sorted(c for c in codes if set(applicable_instruments(c, jurisdictions)) & classified)
 
 
