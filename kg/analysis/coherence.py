@@ -17,7 +17,7 @@ import numpy as np
 
 from kg.store.builds import BuildPaths, ThemeFiles
 from kg.errors import UnclassifiedInstrumentError, UnknownJurisdictionError, UnknownProvisionError, UsageError
-from ingest.jurisdictions import applicable_instruments, label as jurisdiction_label
+from ingest.jurisdictions import applicable_instruments
 from ingest.obligations.deontic import NORMATIVE
 
 # A cell is a candidate gap when it has no provision while at least this share of the other rows
