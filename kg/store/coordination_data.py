@@ -1,5 +1,5 @@
 """The coordination data as the data folder holds it: the shipped membership and partnership
-lists (``ingest/coordination/``) and the membership lists users imported (``data/imports/*.csv``,
+lists (``ingest/coordination_data/``) and the membership lists users imported (``data/imports/*.csv``,
 written by kg.build.membership_imports). Read, never written, here: the analyses read it below the
 module that rebuilds the graph after an import.
 
