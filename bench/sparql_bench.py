@@ -1,5 +1,5 @@
 """SPARQL benchmark: each library query, p50/p95 of repeated runs, on the embedded store and via a
-started read-only endpoint (``kg serve``: the guard and the query workers, JSON results over HTTP).
+started read-only endpoint (``kg serve``: the read-only check and the query workers, JSON results over HTTP).
 
 Prints a table and writes ``bench/results/sparql.json``. Target on 2 cores: p50 under 50 ms per
 library query on the embedded store.

@@ -208,18 +208,17 @@ def cmd_remove_import(args) -> int:
 
 
 def cmd_gaps(args) -> int:
-    from kg.analysis.gaps import analyse
-    from kg.store.coordination_data import all_memberships, partnerships
+    from kg.analysis.gaps import current_gaps
 
-    loaded, memberships = all_memberships()
-    for error in loaded.errors:
+    current = current_gaps(args.jurisdiction)
+    for error in current.row_errors:
         print(f"bodies.csv {error}", file=sys.stderr)
-    gaps = analyse(memberships, partnerships(), jurisdiction=args.jurisdiction)
+    gaps = current.bodies
     if args.summary:
         from kg.store import read
         from kg.analysis.gaps import summarise
 
-        summary = summarise(gaps, partnerships(), read.obligations(),
+        summary = summarise(gaps, current.partnerships, read.obligations(),
                             {r["id"]: r["jurisdiction"] for r in read.instruments()})
         if args.json:
             print(json.dumps([s.as_dict() for s in summary], indent=1, ensure_ascii=False))

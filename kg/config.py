@@ -18,7 +18,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = REPO_ROOT / "ontology"
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-THEMES_DATA_DIR = Path(__file__).resolve().parent / "themes_data"  # the theme classifier's few-shot examples
+THEMES_DATA_DIR = Path(__file__).resolve().parent / "themes_data"  # the theme classifier's examples and labels
 DEFAULT_BASE_IRI = "https://w3id.org/policy-coherence-graph/"
 ONTOLOGY_NS = "https://w3id.org/policy-coherence-graph/ontology#"
 

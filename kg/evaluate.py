@@ -1,4 +1,6 @@
-"""Evaluation against hand-labelled gold sets in ``tests/gold/`` (``python -m kg eval …``)."""
+"""Evaluation against hand-labelled gold sets (``python -m kg eval …``): obligations and search in
+``tests/gold/``; themes on the labelled provisions the classifier is trained on, package data in
+``kg/themes_data/labels.jsonl``, cross-validated."""
 
 from __future__ import annotations
 
@@ -312,8 +314,9 @@ def _tune(predictions: list, gold: np.ndarray, codes, subset: list[int]):
     return best, best_f1
 
 
-def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FOLDS, tune: bool = True) -> ThemeEval:
-    """Micro/macro F1 of the theme classifier on the hand-labelled gold set by ``folds``-fold
+def evaluate_themes(gold_path: Path | None = None, folds: int = FOLDS, tune: bool = True) -> ThemeEval:
+    """Micro/macro F1 of the theme classifier on the hand-labelled provisions it is trained on
+    (``kg/themes_data/labels.jsonl`` unless ``gold_path`` says otherwise) by ``folds``-fold
     cross-validation: the per-theme models are trained on the few-shot examples and the other
     folds, and score the held-out fold (the shipped models are trained on all of them, so an
     in-sample figure would say nothing). Gold provisions that are also few-shot examples are left
@@ -324,6 +327,7 @@ def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FO
     from kg.analysis import themes
     from kg.build.theme_inputs import from_sources
 
+    gold_path = gold_path or themes.LABELS_PATH
     corpus_, _ = from_sources()
     scores = themes.score(corpus_, leave_group_out=True)
     codes = scores.theme_codes
@@ -377,7 +381,7 @@ def evaluate_themes(gold_path: Path = GOLD_DIR / "themes.jsonl", folds: int = FO
 
 
 def format_theme_eval(result: ThemeEval, show_errors: int = 30) -> str:
-    lines = [f"Theme classification on {result.n} hand-labelled provisions (tests/gold/themes.jsonl; "
+    lines = [f"Theme classification on {result.n} hand-labelled provisions (kg/themes_data/labels.jsonl; "
              f"{result.excluded_examples} left out because they are also few-shot examples"
              + (f"; {len(result.missing)} not in the corpus" if result.missing else "") + ")",
              f"per-theme logistic regression {result.params}, {FOLDS}-fold cross-validated "

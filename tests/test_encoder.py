@@ -55,7 +55,7 @@ def test_the_build_names_its_adapted_encoder(built_graph):
     assert choice["unseen_share"] <= REUSE_UNSEEN_SHARE
     if choice["status"] != "reused":
         assert choice["pairs"] == trained["pairs"] and choice["unseen"] == 0
-    index = json.loads((built_graph.root / "search" / "index.json").read_text(encoding="utf-8"))
+    index = json.loads(built_graph.search_index.encoder.read_text(encoding="utf-8"))
     assert index["encoder"] == key
 
 

@@ -11,6 +11,7 @@ import pytest
 from kg.search.adaptation import (REUSE_UNSEEN_SHARE, cached_encoders, instrument_pairs, pair_digest,
                                   reuse_candidate, training_pairs)
 from kg.search.models import encoder_dir
+from kg.store.builds import BuildPaths
 from tests.conftest import REPO, run_cli
 
 
@@ -74,7 +75,7 @@ def test_the_encoder_that_has_seen_most_of_the_corpus_is_preferred_then_the_curr
 
 
 def manifest(data) -> dict:
-    return json.loads((data / "current" / "manifest.json").read_text(encoding="utf-8"))
+    return json.loads(BuildPaths(data / "current").manifest.read_text(encoding="utf-8"))
 
 
 def test_adding_an_instrument_reuses_the_encoder_and_embeds_only_its_texts(built_graph, scratch_data, tmp_path):
@@ -97,7 +98,7 @@ def test_adding_an_instrument_reuses_the_encoder_and_embeds_only_its_texts(built
     built = run_cli("build", "--sources", str(sources), check=True)
     after = manifest(data)
 
-    units = [Unit(**u) for u in json.loads((data / "current" / "search" / "units.json").read_text(encoding="utf-8"))]
+    units = [Unit(**u) for u in json.loads(BuildPaths(data / "current").search_index.units.read_text(encoding="utf-8"))]
     new_pairs = sum(1 for i, _ in instrument_pairs(units) if i == "c029-copy")
     adaptation = after["search"]["adaptation"]
     assert adaptation["status"] == "reused" and after["search"]["encoder"] == before["search"]["encoder"]

@@ -7,7 +7,7 @@ own words: no generated prose.
 import streamlit as st
 
 from ui import common
-from ui.cards import KIND_LABELS
+from ui.cards import KIND_LABELS, NORMATIVE
 
 EXAMPLES = [
     "Who has to report on forced labour in their supply chains?",
@@ -73,7 +73,7 @@ with common.friendly_errors():
         chosen_jurisdictions = f2.multiselect("Jurisdiction", sorted({r["jurisdiction"] for r in instruments}))
         f3, f4 = st.columns(2)
         chosen_kinds = f3.multiselect("Norms on actor kind", list(KIND_LABELS), format_func=KIND_LABELS.get)
-        chosen_modalities = f4.multiselect("Kind of norm", ["obligation", "prohibition", "permission"])
+        chosen_modalities = f4.multiselect("Kind of norm", NORMATIVE)
         k = st.slider("Answers", 3, 20, 10)
 
     if question.strip() or question:

@@ -6,7 +6,6 @@ import contextlib
 import html
 import logging
 import re
-import string
 from urllib.parse import quote, urlsplit
 
 import streamlit as st

@@ -22,13 +22,11 @@ COLOURS = {"represented": "#2e8b57", "partner_only": "#e3a21a", "absent_in_sourc
 
 @st.cache_data(show_spinner="Analysing coordinating bodies…")
 def load(build: str):
-    from kg.analysis.gaps import analyse, coordination_graph
-    from kg.store import coordination_data
+    from kg.analysis.gaps import coordination_graph, current_gaps
 
-    _, memberships = coordination_data.all_memberships()
-    partnerships = coordination_data.partnerships()
-    gaps = [g.as_dict() for g in analyse(memberships, partnerships)]
-    graph, _ = coordination_graph(memberships, partnerships)
+    current = current_gaps()
+    gaps = [g.as_dict() for g in current.bodies]
+    graph, _ = coordination_graph(current.memberships, current.partnerships)
     return gaps, nx.node_link_data(graph, edges="links")
 
 

@@ -8,6 +8,7 @@ without the cap.
 import pandas as pd
 import streamlit as st
 
+from kg.config import ONTOLOGY_NS as PCG
 from kg.rdf.terms import id_from_iri, sparql_prologue
 from kg.sparql.result_formats import FORMATS, serialize
 from kg.store.bound_values import with_values
@@ -24,7 +25,6 @@ LABELS_QUERY = """SELECT ?iri ?label ?kind ?provisionId WHERE {
   BIND(COALESCE(?citation, ?rdfsLabel, ?prefLabel, ?title) AS ?label)
 }"""
 MAX_LABELLED = 2000
-PCG = "https://w3id.org/policy-coherence-graph/ontology#"
 
 
 def labels(iris: list[str]) -> dict[str, tuple[str, str | None]]:

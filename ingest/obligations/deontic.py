@@ -17,6 +17,7 @@ from ingest.obligations.actors import is_agentive
 OBLIGATION, PROHIBITION, PERMISSION = "obligation", "prohibition", "permission"
 DEFINITION, PURPOSE, OFFENCE, NONE = "definition", "purpose", "offence", "none"
 NORMATIVE = (OBLIGATION, PROHIBITION, PERMISSION)
+DUTIES = (OBLIGATION, PROHIBITION)  # the normative kinds that bind (a permission does not)
 MODALITIES = (OBLIGATION, PROHIBITION, PERMISSION, DEFINITION, PURPOSE, OFFENCE, NONE)
 BINDING, SOFT = "binding", "soft"
 

@@ -38,10 +38,6 @@ class SentenceUnit:
     lead_in: "SentenceUnit | None" = None  # the sentence introducing the list this item is in
     is_lead_in: bool = False
 
-    @property
-    def is_list_item(self) -> bool:
-        return self.lead_in is not None
-
 
 def split_sentences(text: str, base: int) -> list[tuple[int, int]]:
     """Sentence spans (absolute offsets) in one line of text."""

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import numpy as np
 
+from kg.store.builds import BuildPaths, ThemeFiles
 from kg.errors import UnclassifiedInstrumentError, UnknownJurisdictionError, UnknownProvisionError, UsageError
-from ingest.jurisdictions import applicable_instruments, label as jurisdiction_label
+from ingest.jurisdictions import applicable_instruments
+from ingest.obligations.deontic import NORMATIVE
 
-NORMATIVE = ("obligation", "prohibition", "permission")
 # A cell is a candidate gap when it has no provision while at least this share of the other rows
 # (instruments, or jurisdictions) have at least one provision with the theme.
 GAP_SHARE = 0.5
@@ -63,7 +64,7 @@ def coverage_rows(classification, obligations: list[dict]) -> list[dict]:
 
 def write_coverage(rows: list[dict], folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "coverage.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    ThemeFiles(folder).coverage.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -77,7 +78,7 @@ def _build_root() -> Path:
 
 @lru_cache(maxsize=2)
 def _coverage(root: str) -> list[dict]:
-    return json.loads((Path(root) / "themes" / "coverage.json").read_text(encoding="utf-8"))
+    return json.loads(BuildPaths(Path(root)).themes.coverage.read_text(encoding="utf-8"))
 
 
 def instrument_jurisdictions() -> dict[str, str]:
@@ -152,13 +153,13 @@ def matrix(by: str = "instrument") -> dict:
 
 def jurisdiction_codes(jurisdictions: dict[str, str] | None = None) -> list[str]:
     """Jurisdictions with an instrument of their own in the graph, and the EU member states with a
-    coordinating body in the data (EU acts apply in them)."""
-    from ingest.coordination import shipped_memberships
+    coordinating body in the shipped coordination data (EU acts apply in them), read from the graph."""
+    from kg.store import read
 
     jurisdictions = jurisdictions or instrument_jurisdictions()
     classified = set(classified_instruments())
     codes = set(jurisdictions.values()) - {"INT"}
-    codes |= {m.jurisdiction.upper() for m in shipped_memberships().memberships}
+    codes |= set(read.coordination_jurisdictions())
     return sorted(c for c in codes if set(applicable_instruments(c, jurisdictions)) & classified)
 
 
@@ -197,17 +198,12 @@ def theme_differences(a: str, b: str) -> dict:
 
 @lru_cache(maxsize=2)
 def _items(root: str) -> list[dict]:
-    return json.loads((Path(root) / "themes" / "items.json").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=2)
-def _vectors(root: str) -> np.ndarray:
-    return np.load(Path(root) / "themes" / "vectors.npy")
+    return json.loads(BuildPaths(Path(root)).themes.items.read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=2)
 def _assignments(root: str) -> dict[str, list[dict]]:
-    return json.loads((Path(root) / "themes" / "assignments.json").read_text(encoding="utf-8"))
+    return json.loads(BuildPaths(Path(root)).themes.assignments.read_text(encoding="utf-8"))
 
 
 def provision_themes(provision_id: str) -> list[dict]:
@@ -229,8 +225,8 @@ def _norm_summary(norms: list[dict]) -> dict:
 
 @lru_cache(maxsize=2)
 def _search_units(root: str) -> tuple[list[dict], np.ndarray]:
-    units = json.loads((Path(root) / "search" / "units.json").read_text(encoding="utf-8"))
-    return units, np.load(Path(root) / "search" / "dense.npy")
+    index = BuildPaths(Path(root)).search_index
+    return json.loads(index.units.read_text(encoding="utf-8")), np.load(index.dense)
 
 
 def _query_vector(provision_id: str, units: list[dict], dense: np.ndarray) -> tuple[np.ndarray | None, str | None]:

@@ -32,6 +32,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
 from ingest.obligations.actors import registry
+from ingest.obligations.deontic import DUTIES
 from ingest.obligations.references import ELSEWHERE_RE, resolve_references
 
 FIXED_TERMS = ("regulated financial undertaking", "financial undertaking", "financial services", "financial service",
@@ -261,7 +262,7 @@ def _company_norms(instrument_id: str, citations: dict[str, str]) -> dict:
     from kg.store import read
 
     norms = [o for o in read.obligations(instrument_id=instrument_id, normative_only=True)
-             if o["modality"] in ("obligation", "prohibition") and o["strength"] == "binding"
+             if o["modality"] in DUTIES and o["strength"] == "binding"
              and (o["actor_kind"] == "business"
                   or (o["actor_kind"] == "state" and o.get("regulated_party_kind") == "business"))]
     tops = Counter("/".join(o["provision"].split("/")[:2]) for o in norms)

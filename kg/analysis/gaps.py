@@ -10,7 +10,8 @@ from datetime import date
 
 import networkx as nx
 
-from ingest.coordination import FINANCIAL_KINDS, Membership, Partnership
+from ingest.coordination import Membership, Partnership
+from ingest.obligations.deontic import DUTIES
 from kg.errors import UnknownJurisdictionError
 from ingest.jurisdictions import applicable_instruments
 from kg.rdf.organisations import OrgIndex
@@ -126,7 +127,28 @@ def analyse(memberships: list[Membership], partnerships: list[Partnership], *, t
     return out
 
 
-MARKET_KINDS = ("business", "financial_institution")
+@dataclass
+class CurrentGaps:
+    """The gaps of the coordination data in service, with what they were computed from."""
+
+    bodies: list[BodyGap]
+    memberships: list[Membership]  # shipped and imported
+    partnerships: list[Partnership]  # shipped (imports hold memberships only)
+    row_errors: list  # the shipped membership list's invalid rows, left out
+
+
+def current_gaps(jurisdiction: str | None = None) -> CurrentGaps:
+    """:func:`analyse` over the coordination data in service: every membership (imports included)
+    and the shipped partnerships. An unknown ``jurisdiction`` raises as in :func:`analyse`."""
+    from kg.store.coordination_data import all_memberships, partnerships
+
+    loaded, memberships = all_memberships()
+    shipped = partnerships()
+    return CurrentGaps(analyse(memberships, shipped, jurisdiction=jurisdiction), memberships, shipped,
+                       list(loaded.errors))
+
+
+MARKET_KINDS = ("business", "financial_institution")  # the actor kinds that trade: the market
 
 
 @dataclass
@@ -152,7 +174,7 @@ def summarise(gaps: list[BodyGap], partnerships: list[Partnership], obligations:
         mine = [g for g in gaps if g.jurisdiction == code]
         applying = applicable_instruments(code, instrument_jurisdictions)
         market = [o for o in obligations if o["instrument"] in applying and o["actor_kind"] in MARKET_KINDS
-                  and o["modality"] in ("obligation", "prohibition")]
+                  and o["modality"] in DUTIES]
         best = "represented" if any(g.status == "represented" for g in mine) else (
             "partner_only" if any(g.status == "partner_only" for g in mine) else "absent_in_sources")
         fresh = [g for g in mine if g.status == best and g.evidence_year is not None and not g.stale]

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.coordination import FINANCIAL_KINDS
 from ingest.jurisdictions import applicable_instruments, label as jurisdiction_label
+from ingest.obligations.deontic import DUTIES
+from kg.analysis.gaps import MARKET_KINDS
 
 MAX_ITEMS = 8  # per kind of evidence; the rest are counted ("and N more")
 NO_EVIDENCE = "no evidence in the graph"
-MARKET_KINDS = ("business", "financial_institution")
-FINANCIAL_AUTHORITY_KINDS = ("financial_regulator", "fiu", "central_bank", "finance_ministry")
 # what each role of kg.analysis.financial_reach says about the recommendations: (stance, why)
 REACH_EVIDENCE = {
     "scope": ("for", "brings financial undertakings into {name}'s scope"),
@@ -131,9 +132,8 @@ def scorecard(code: str) -> dict:
     """The four recommendations with their evidence for jurisdiction ``code`` (e.g. GB, AU, CA)."""
     from kg.analysis import coherence
     from kg.analysis.financial_reach import financial_reach
-    from kg.analysis.gaps import analyse
+    from kg.analysis.gaps import current_gaps
     from kg.store import read
-    from kg.store.coordination_data import all_memberships, partnerships
     from kg.analysis.themes import theme_labels
 
     code = coherence.check_jurisdiction(code)
@@ -142,9 +142,9 @@ def scorecard(code: str) -> dict:
     cells = {(c["row"], c["theme"]): c for c in coherence.matrix("instrument")["cells"]}
     citations = {it["provision"]: it["citation"] for it in coherence._items(str(coherence._build_root()))}
     labels = theme_labels()
-    _, memberships = all_memberships()
-    mine = [m for m in memberships if m.jurisdiction.upper() == code]
-    bodies = analyse(memberships, partnerships(), jurisdiction=code) if mine else []
+    coordination = current_gaps()
+    mine = [m for m in coordination.memberships if m.jurisdiction.upper() == code]
+    bodies = [g for g in coordination.bodies if g.jurisdiction.upper() == code]
     norms = [o for o in read.obligations(normative_only=True) if o["instrument"] in applying]
     law = ", ".join(applying) or "no instrument of this jurisdiction in the graph"
     # what business-conduct law asks of the financial sector: the instruments that bring financial
@@ -178,7 +178,7 @@ def scorecard(code: str) -> dict:
 
     # 2. business conduct in value chains, including remedy
     r2 = Recommendation(*RECOMMENDATIONS[1])
-    market = [o for o in norms if o["actor_kind"] in MARKET_KINDS and o["modality"] in ("obligation", "prohibition")]
+    market = [o for o in norms if o["actor_kind"] in MARKET_KINDS and o["modality"] in DUTIES]
     r2.evidence += _capped([Evidence("for", "obligation", f"{o['citation']}: {o['actor_label'] or o['actor']}",
                                      f"{o['strength'] or ''} {o['modality']} on a {o['actor_kind'].replace('_', ' ')}"
                                      .strip(), provision_link(o["provision"]), o["sentence"]) for o in market],
@@ -207,7 +207,7 @@ def scorecard(code: str) -> dict:
                                     gap.evidence_year))
     if not bodies:
         r3.evidence.append(_none(f"no coordinating body of {code} in the coordination data"))
-    financial_norms = [o for o in norms if o["actor_kind"] in FINANCIAL_AUTHORITY_KINDS]
+    financial_norms = [o for o in norms if o["actor_kind"] in FINANCIAL_KINDS]
     r3.evidence += _capped([Evidence("for", "obligation", f"{o['citation']}: {o['actor_label'] or o['actor']}",
                                      f"{o['modality']} on a financial authority ({o['actor_kind'].replace('_', ' ')})",
                                      provision_link(o["provision"]), o["sentence"]) for o in financial_norms],
@@ -216,7 +216,7 @@ def scorecard(code: str) -> dict:
 
     # 4. partnerships with the financial sector
     r4 = Recommendation(*RECOMMENDATIONS[3])
-    for p in partnerships():
+    for p in coordination.partnerships:
         if code in {j.strip().upper() for j in p.jurisdiction.split("/")}:
             r4.evidence.append(Evidence("for", "partnership", p.name,
                                         f"{p.kind}: " + ", ".join(p.participants[:6]), p.source_url, p.source_quote))

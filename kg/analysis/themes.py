@@ -5,7 +5,7 @@ nearest prototype (the theme's definition, or one of the hand-labelled examples 
 ``kg/themes_data/examples.jsonl``), whether one of the theme's lexical cues (``pcg:cue`` in the
 ontology) occurs in its text (an offence sentence counts as a criminalisation cue), and the
 provision's vector itself. A logistic regression per theme, trained on the hand-labelled
-provisions (the examples and ``tests/gold/themes.jsonl``), weighs that evidence; a theme is
+provisions (the examples and ``kg/themes_data/labels.jsonl``), weighs that evidence; a theme is
 assigned from probability ``MODEL_THRESHOLD``. Definitions, purpose, commencement and final
 clauses get no theme. Obligations take their provision's themes, plus any theme cued in their own
 sentence whose similarity at the provision reaches ``cue_floor``. ``python -m kg eval themes``
@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from kg.config import ONTOLOGY_DIR, REPO_ROOT, THEMES_DATA_DIR, cache_dir
+from kg.config import ONTOLOGY_DIR, THEMES_DATA_DIR, cache_dir
+from kg.search.models import VECTOR_WIDTH
+from kg.store.builds import ThemeFiles
 
 CLASSIFIER_VERSION = "2.0.0"
 EXAMPLES_PATH = THEMES_DATA_DIR / "examples.jsonl"
@@ -180,7 +182,7 @@ def corpus(parsed_all: list, units: list, obligations: list[dict] | None = None,
             items.append(item)
             texts.append(f"{item.heading}: {item.text}" if item.heading else item.text)
     embedded = [i for i, it in enumerate(items) if it.kind != "container"]
-    matrix = np.zeros((len(items), 384), dtype=np.float32)
+    matrix = np.zeros((len(items), VECTOR_WIDTH), dtype=np.float32)
     if embedded:
         matrix[embedded] = embed_texts([texts[i] for i in embedded], progress=progress, cache="themes")
     position = {it.provision: i for i, it in enumerate(items)}
@@ -358,7 +360,7 @@ class Classification:
 # --- the supervised selection rule ---------------------------------------------------------
 #
 # The threshold rule above (similarity ≥ t, within a margin of the best theme, top k) reaches a
-# cross-validated micro-F1 of 0.685 on tests/gold/themes.jsonl: one global threshold cannot serve
+# cross-validated micro-F1 of 0.685 on kg/themes_data/labels.jsonl: one global threshold cannot serve
 # seventeen themes whose definitions sit at different distances from the texts. A logistic
 # regression per theme over the same evidence (the 17 prototype similarities, the 17 cue flags,
 # and the provision's vector) learns a boundary per theme from the labelled provisions and reaches
@@ -367,8 +369,9 @@ class Classification:
 
 MODEL_C = 10.0  # inverse regularisation strength, chosen by cross-validation (0.3 … 10)
 MODEL_THRESHOLD = 0.6  # probability from which a theme is assigned
-GOLD_THEMES_PATH = REPO_ROOT / "tests" / "gold" / "themes.jsonl"
-TRAINING_SETS = (EXAMPLES_PATH, GOLD_THEMES_PATH)
+# the hand-labelled provisions (documented in kg/themes_data/README.md); kg eval themes cross-validates on them
+LABELS_PATH = THEMES_DATA_DIR / "labels.jsonl"
+TRAINING_SETS = (EXAMPLES_PATH, LABELS_PATH)
 
 
 def classifier_description() -> str:
@@ -376,7 +379,7 @@ def classifier_description() -> str:
     return (f"Theme classifier {CLASSIFIER_VERSION}: a logistic regression per theme (C={MODEL_C}, assigned from "
             f"probability {MODEL_THRESHOLD}) over all-MiniLM-L6-v2 similarities to the theme definitions and "
             f"hand-labelled examples, lexical cues and the provision's vector, trained on the hand-labelled "
-            f"provisions (kg/themes_data/examples.jsonl, tests/gold/themes.jsonl)")
+            f"provisions (kg/themes_data/examples.jsonl, kg/themes_data/labels.jsonl)")
 
 
 def features(scores: Scores, rows: list[int], parts: dict[int, list[int]]) -> np.ndarray:
@@ -385,7 +388,7 @@ def features(scores: Scores, rows: list[int], parts: dict[int, list[int]]) -> np
         inside = parts.get(r) or [r]
         out.append(np.concatenate([scores.similarity[inside].max(0), scores.cues[inside].max(0),
                                    scores.corpus.vectors[inside].mean(0)]))
-    return np.stack(out) if out else np.zeros((0, 2 * len(scores.theme_codes) + 384))
+    return np.stack(out) if out else np.zeros((0, 2 * len(scores.theme_codes) + VECTOR_WIDTH))
 
 
 def labelled_rows(corpus_: Corpus, paths=TRAINING_SETS) -> tuple[list[int], np.ndarray]:
@@ -480,11 +483,12 @@ def write_outputs(result: Classification, folder: Path) -> None:
     """Provision vectors and items (for nearest equivalents, ``kg.analysis.coherence``) and every
     provision's themes, beside the search index."""
     folder.mkdir(parents=True, exist_ok=True)
-    np.save(folder / "vectors.npy", result.corpus.vectors)
-    (folder / "items.json").write_text(json.dumps(
+    files = ThemeFiles(folder)
+    np.save(files.vectors, result.corpus.vectors)
+    files.items.write_text(json.dumps(
         [{"provision": it.provision, "instrument": it.instrument, "citation": it.citation, "kind": it.kind,
           "group": it.group, "heading": it.heading} for it in result.corpus.items], ensure_ascii=False),
         encoding="utf-8")
-    (folder / "assignments.json").write_text(json.dumps(
+    files.assignments.write_text(json.dumps(
         {k: [a.as_dict() for a in v] for k, v in result.provisions.items() if v}, ensure_ascii=False),
         encoding="utf-8")

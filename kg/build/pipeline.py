@@ -88,15 +88,14 @@ def _embedding_counts(counts: dict) -> dict:
 
 def build_inputs(sources_dir: Path) -> list[Path]:
     """Every file a build reads: the sources, the ontology, imported membership lists, the code and
-    the data files of ``ingest/`` and ``kg/`` (coordination CSVs, the actor registry, theme
-    examples, queries) and the hand-labelled themes the classifier is trained on."""
+    the data files of ``ingest/`` and ``kg/`` (coordination CSVs, the actor registry, the theme
+    classifier's examples and labels, queries)."""
     files = sorted(p for p in sources_dir.rglob("*") if p.is_file())
     files += sorted(p for p in ONTOLOGY_DIR.glob("*.ttl"))
     files += sorted(imports_dir().glob("*.csv")) if imports_dir().exists() else []
     for folder in FINGERPRINT_CODE_DIRS:
         files += sorted(p for p in (REPO_ROOT / folder).rglob("*")
                         if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc")
-    files += list(themes.TRAINING_SETS)
     return files
 
 
@@ -255,10 +254,10 @@ def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | N
              + (f" ({choice.unseen_share:.1%} new)" if choice.status == "reused" else ""), 1, 1)
     lap("adapt search encoder")
     with counting_embeddings() as search_counts:
-        write_index(units, partial.root / "search", points=index_points(parsed_all), encoder=encoder,
+        write_index(units, partial.search_index.folder, points=index_points(parsed_all), encoder=encoder,
                     progress=progress)
-    themes.write_outputs(classification, partial.root / "themes")
-    write_coverage(coverage_rows(classification, obligations), partial.root / "themes")
+    themes.write_outputs(classification, partial.themes.folder)
+    write_coverage(coverage_rows(classification, obligations), partial.themes.folder)
     lap("search index (embeddings)")
 
     report = BuildReport(build_id=build_id, skipped=False, seconds=time.perf_counter() - t0,

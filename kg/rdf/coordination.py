@@ -21,6 +21,7 @@ from kg.rdf.organisations import OrgIndex
 from kg.rdf.terms import RDF_TYPE, entity, graph_iri, integer, lang, pcg, string, term
 from kg.rdf.vocab import actor_kind_concept
 
+SHIPPED_GRAPH = "coordination"  # the named graph of the shipped data; imports: import-<name>
 ROLE_CONCEPT = {"member": "MemberRole", "observer": "ObserverRole", "partner": "PartnerRole"}
 
 
@@ -33,7 +34,7 @@ def state_iri(code: str) -> NamedNode:
 
 
 def coordination_quads(memberships: list[Membership], partnerships: list[Partnership],
-                       instruments: dict[str, str], graph_name: str = "coordination") -> Iterator[Quad]:
+                       instruments: dict[str, str], graph_name: str = SHIPPED_GRAPH) -> Iterator[Quad]:
     g = graph_iri(graph_name)
     orgs = OrgIndex()
     seen_bodies, seen_orgs, states = set(), set(), {}

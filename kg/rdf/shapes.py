@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 import rdflib
@@ -23,12 +22,6 @@ SHARED_GRAPHS = ("/graph/ontology", "/graph/build", "/graph/jurisdictions", "/gr
 
 def shapes_graph() -> rdflib.Graph:
     return rdflib.Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
-
-
-def to_rdflib(quads: Iterable[Quad]) -> rdflib.Graph:
-    """The union of all named graphs as one rdflib graph (N-Triples round trip is fast)."""
-    data = serialize((q.triple for q in quads), format=RdfFormat.N_TRIPLES)
-    return rdflib.Graph().parse(data=data, format="nt")
 
 
 def _speed_up_pyshacl() -> None:

@@ -11,8 +11,9 @@ from pyoxigraph import RdfFormat, parse
 from ingest.jurisdictions import label as jurisdiction_label
 from ingest.obligations.deontic import NORMATIVE
 from kg.config import ONTOLOGY_DIR, ONTOLOGY_NS
+from kg.rdf.terms import PREFIXES
 
-SKOS = "http://www.w3.org/2004/02/skos/core#"
+SKOS = PREFIXES["skos"]
 # Re-exported for the app: the modalities that are norms (obligation, prohibition, permission), and
 # a jurisdiction code's name (the build writes it as the skos:prefLabel of the jurisdiction).
 __all__ = ["NORMATIVE", "jurisdiction_label", "scheme", "actor_kind_concept", "actor_kind_labels"]

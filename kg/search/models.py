@@ -17,6 +17,7 @@ MODEL_NAME = "all-MiniLM-L6-v2"
 # Texts are read up to their first 96 word pieces unless a caller asks for more (search reads
 # provisions further: kg.search.units.UNIT_TOKENS); questions are shorter than that.
 MAX_TOKENS = 96
+VECTOR_WIDTH = 384  # the model's sentence vectors: every embedding of the project has this width
 
 
 def _work_offline() -> None:

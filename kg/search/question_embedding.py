@@ -1,9 +1,10 @@
 """A question's vector from the search encoder (all-MiniLM-L6-v2, or its adaptation by
 kg.search.adaptation), computed with NumPy.
 
-A question is a few dozen word pieces. Importing torch and transformers to encode it costs a new
-app process about 5 s, most of its first answer (bench/app_first_answer_bench.py); NumPy, the
-tokenizers library and safetensors load in a fraction of a second, and encode a question in a few
+A question is a few dozen word pieces. Importing torch and transformers to encode it cost a new
+app process seconds: its first answer took 16 s when questions were encoded with torch, and takes
+3.6 s (median) from the app's start now (bench/app_first_answer_bench.py); NumPy, the tokenizers
+library and safetensors load in a fraction of a second, and encode a question in a few
 milliseconds. The build embeds thousands of provisions in batches with torch
 (kg.search.text_embeddings.MeanPoolingEncoder). tests/test_embeddings.py checks that both give
 sentence-transformers' vectors.

@@ -14,6 +14,7 @@ import numpy as np
 
 from kg.caching import loaded_once
 from kg.search.units import Point, Unit, point_vectors, unit_vectors
+from kg.store.builds import SearchIndexFiles
 
 POINT_LEXICAL_WEIGHT = 0.1  # BM25 (scaled to 0–1) beside cosine when picking the point of a hit
 # Fusion settings chosen on tests/gold/questions.jsonl (a small grid, see the issue note): a sharper
@@ -62,9 +63,10 @@ class SearchIndex:
         # OpenBLAS's second thread waits on torch's OpenMP pool: 7.8 ms a product instead of 0.1 ms.
         threadpool_limits(1, user_api="blas")
 
-        self.units = [Unit(**u) for u in json.loads((folder / "units.json").read_text(encoding="utf-8"))]
-        self.dense = np.load(folder / "dense.npy")
-        self.encoder = json.loads((folder / "index.json").read_text(encoding="utf-8"))["encoder"]
+        files = SearchIndexFiles(folder)
+        self.units = [Unit(**u) for u in json.loads(files.units.read_text(encoding="utf-8"))]
+        self.dense = np.load(files.dense)
+        self.encoder = json.loads(files.encoder.read_text(encoding="utf-8"))["encoder"]
         self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
         # units are written instrument by instrument, so each instrument is one contiguous span
         self.instrument_spans: dict[str, tuple[int, int]] = {}
@@ -75,11 +77,11 @@ class SearchIndex:
         self.unit_instrument = np.array([u.instrument for u in self.units])
         self.bm25 = bm25s.BM25()
         self.bm25.index([tokens(u.lexical_text()) or ["empty"] for u in self.units], show_progress=False)
-        self.points = [Point(**p) for p in json.loads((folder / "points.json").read_text(encoding="utf-8"))]
+        self.points = [Point(**p) for p in json.loads(files.points.read_text(encoding="utf-8"))]
         self.points_of: dict[int, list[int]] = {}
         for j, point in enumerate(self.points):
             self.points_of.setdefault(point.unit, []).append(j)
-        self.point_dense = np.load(folder / "points_dense.npy")
+        self.point_dense = np.load(files.points_dense)
         self.point_owner = np.array([p.unit for p in self.points], dtype=np.int64)
         self.units_with_points = np.zeros(len(self.units), dtype=bool)
         self.units_with_points[self.point_owner] = True
@@ -184,4 +186,4 @@ def current_index() -> SearchIndex:
     """The current build's index, loaded once per process."""
     from kg.store import builds as stores
 
-    return load_index(str(stores.require_current_build().root / "search"))
+    return load_index(str(stores.require_current_build().search_index.folder))

@@ -15,7 +15,7 @@ import numpy as np
 
 from kg.caching import loaded_once
 from kg.config import cache_dir
-from kg.search.models import MAX_TOKENS, MODEL_NAME, model_folder, require_mean_pooling
+from kg.search.models import MAX_TOKENS, MODEL_NAME, VECTOR_WIDTH, model_folder, require_mean_pooling
 
 BATCH = 32
 
@@ -119,7 +119,7 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
         keep = set(keys)
         np.savez(tmp, **{k: v for k, v in cached.items() if k in keep})
         tmp.replace(store_path)
-    return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, 384), dtype=np.float32)
+    return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, VECTOR_WIDTH), dtype=np.float32)
 
 
 def _in_parallel(encode_batch, batches: list, progress=None) -> list:

@@ -1,7 +1,9 @@
 """Where builds live and how readers open them.
 
 ``data/builds/<build-id>/`` holds one complete build (``store/`` for Oxigraph, ``graph.ttl``,
-``graph.trig``, ``manifest.json``); ``data/current`` is a symlink to the build in service.
+``graph.trig``, ``manifest.json``, the search index in ``search/`` and the theme classification in
+``themes/``); ``data/current`` is a symlink to the build in service. :class:`BuildPaths` names every
+one of these artefacts, so no other module spells a path inside a build.
 A build is written under a ``.partial`` name and only becomes ``current`` through an atomic
 symlink swap, so readers never see a half-written graph.
 """
@@ -24,6 +26,35 @@ PARTIAL_SUFFIX = ".partial"
 KEEP_PREVIOUS_BUILDS = 1
 
 
+def _file(name: str, doc: str | None = None) -> property:
+    """A file of the folder an artefact's class names in ``folder``."""
+    return property(lambda self: self.folder / name, doc=doc)
+
+
+@dataclass(frozen=True)
+class SearchIndexFiles:
+    """The search index's files (``kg.search.units`` writes them, ``kg.search.ranking`` reads them)."""
+
+    folder: Path
+    units = _file("units.json")
+    dense = _file("dense.npy")
+    points = _file("points.json")
+    points_dense = _file("points_dense.npy")
+    encoder = _file("index.json", "the key of the encoder that embedded the index")
+
+
+@dataclass(frozen=True)
+class ThemeFiles:
+    """The theme classification's files (``kg.analysis.themes`` writes the vectors, items and
+    assignments, ``kg.analysis.coherence`` the coverage matrix)."""
+
+    folder: Path
+    vectors = _file("vectors.npy")
+    items = _file("items.json")
+    assignments = _file("assignments.json")
+    coverage = _file("coverage.json")
+
+
 @dataclass(frozen=True)
 class BuildPaths:
     root: Path
@@ -43,6 +74,14 @@ class BuildPaths:
     @property
     def manifest(self) -> Path:
         return self.root / "manifest.json"
+
+    @property
+    def search_index(self) -> SearchIndexFiles:
+        return SearchIndexFiles(self.root / "search")
+
+    @property
+    def themes(self) -> ThemeFiles:
+        return ThemeFiles(self.root / "themes")
 
 
 def builds_dir() -> Path:
@@ -89,8 +128,8 @@ def missing_parts(build: BuildPaths) -> list[str]:
         manifest = json.loads(build.manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return ["manifest.json"]
-    needed = [build.trig, build.turtle, build.root / "search" / "index.json", build.root / "search" / "dense.npy",
-              build.root / "themes" / "coverage.json"]
+    needed = [build.trig, build.turtle, build.search_index.encoder, build.search_index.dense,
+              build.themes.coverage]
     if manifest.get("store", "embedded") == "embedded":
         needed.append(build.store)
     for path in needed:

@@ -1,7 +1,12 @@
 """The coordination data as the data folder holds it: the shipped membership and partnership
-lists (``ingest/coordination/``) and the membership lists users imported (``data/imports/*.csv``,
+lists (``ingest/coordination_data/``) and the membership lists users imported (``data/imports/*.csv``,
 written by kg.build.membership_imports). Read, never written, here: the analyses read it below the
-module that rebuilds the graph after an import."""
+module that rebuilds the graph after an import.
+
+The gap analysis reads these lists rather than the graph because the graph does not keep every fact
+of a row: two rows of one partnership (same name) become one node whose sources and quotes can no
+longer be paired, and the loader's row errors are not in it. What the graph does keep is read from
+it (the jurisdictions of the shipped bodies: kg.store.read.coordination_jurisdictions)."""
 
 from __future__ import annotations
 

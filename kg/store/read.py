@@ -37,6 +37,22 @@ def _instrument_rows(build_id: str, endpoint: tuple | None) -> tuple[dict, ...]:
     return tuple(rows)
 
 
+def coordination_jurisdictions() -> list[str]:
+    """The jurisdiction codes (upper case) of the coordinating bodies in the shipped coordination
+    data, as the build wrote them into the graph; queried once per build."""
+    build = stores.require_current_build()
+    return list(_coordination_jurisdictions(build.root.name, sparql_endpoint()))
+
+
+@loaded_once(maxsize=2)
+def _coordination_jurisdictions(build_id: str, endpoint: tuple | None) -> tuple[str, ...]:
+    from kg.rdf.coordination import SHIPPED_GRAPH
+    from kg.rdf.terms import graph_iri
+
+    rows = select_named(store(), "coordination_jurisdictions", graph=graph_iri(SHIPPED_GRAPH))
+    return tuple(sorted({r["code"].upper() for r in rows}))
+
+
 def instrument(instrument_id: str) -> dict:
     for row in instruments():
         if row["id"] == instrument_id:

@@ -89,7 +89,7 @@ def test_an_incomplete_build_is_never_published_and_the_rollback_is_complete(sma
     run_cli("build", "--quiet", "--force", "--sources", str(sources), check=True)
     in_service = current(data)
     broken = new_build_dir("20000101T000000000000Z")
-    (broken.root / "manifest.json").write_text("{}", encoding="utf-8")
+    broken.manifest.write_text("{}", encoding="utf-8")
     with pytest.raises(BuildIncompleteError) as refused:
         publish(broken)
     assert "graph.trig" in str(refused.value)
@@ -186,7 +186,7 @@ def test_the_fingerprint_covers_the_data_files_the_build_reads(small):
     inputs = set(build_inputs(sources))
     for needed in (REPO / "ingest" / "coordination_data" / "bodies.csv",
                    REPO / "ingest" / "coordination_data" / "partnerships.csv",
-                   REPO / "ingest" / "obligations" / "actors.json", themes.EXAMPLES_PATH, themes.GOLD_THEMES_PATH):
+                   REPO / "ingest" / "obligations" / "actors.json", themes.EXAMPLES_PATH, themes.LABELS_PATH):
         assert needed in inputs, needed
     before = fingerprint(sources)
     meta = sources / "palermo-protocol" / "SOURCE.md"
