@@ -60,20 +60,14 @@ class BuildPaths:
     root: Path
 
     @property
-    def store(self) -> Path:
-        return self.root / "store"
+    def folder(self) -> Path:
+        """The build's folder (``root``), under the name the artefact properties read."""
+        return self.root
 
-    @property
-    def turtle(self) -> Path:
-        return self.root / "graph.ttl"
-
-    @property
-    def trig(self) -> Path:
-        return self.root / "graph.trig"
-
-    @property
-    def manifest(self) -> Path:
-        return self.root / "manifest.json"
+    store = _file("store", "the Oxigraph store")
+    turtle = _file("graph.ttl")
+    trig = _file("graph.trig")
+    manifest = _file("manifest.json")
 
     @property
     def search_index(self) -> SearchIndexFiles:
