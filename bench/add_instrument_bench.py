@@ -54,12 +54,19 @@ def run(env: dict, *args: str) -> tuple[float, str]:
     return seconds, result.stdout
 
 
-def hybrid_hit_at_5(table: dict) -> dict:
-    """Hybrid hit@5 on every gold question, on those about the added instrument and on the first batch."""
-    groups = table["hybrid"].get("groups", {})
-    return {"all": table["hybrid"]["hit@5"], **{name: groups[group]["hit@5"] for name, group in
-                                                (("added", ADDED), ("first batch", "batch: original"))
-                                                if group in groups}}
+def hybrid_hit_at_5(report: dict) -> dict:
+    """Hybrid hit@5 on the gold questions (the dev and test parts together), on those about the
+    added instrument and on the first batch."""
+    def pooled(pick) -> float | None:
+        rows = [pick(report[which]["hybrid"]) for which in ("dev", "test")]
+        rows = [row for row in rows if row]
+        n = sum(row["questions"] for row in rows)
+        return round(sum(row["hit@5"] * row["questions"] for row in rows) / n, 3) if n else None
+
+    found = {"all": pooled(lambda table: table),
+             "added": pooled(lambda table: table["groups"].get(f"instrument: {ADDED}")),
+             "first batch": pooled(lambda table: table["groups"].get("batch: original"))}
+    return {name: value for name, value in found.items() if value is not None}
 
 
 def build_row(case: str, env: dict, data: Path, *args: str) -> dict:

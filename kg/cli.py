@@ -334,8 +334,9 @@ def cmd_eval(args) -> int:
     from kg import evaluate
 
     if args.what == "search":
-        table = evaluate.evaluate_search(compare_stock=args.compare_stock)
-        print(json.dumps(table, indent=2) if args.json else evaluate.format_search_eval(table))
+        sets = evaluate.SEARCH_SETS if args.set == "all" else (args.set,)
+        report = evaluate.evaluate_search(sets, compare_stock=args.compare_stock)
+        print(json.dumps(report, indent=2) if args.json else evaluate.format_search_eval(report))
         return 0
     run, show, limit = {
         "themes": (evaluate.evaluate_themes, evaluate.format_theme_eval, 30),
@@ -598,6 +599,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--compare-stock", action="store_true",
                     help="search: also rank with the stock model, before its adaptation to the corpus")
+    ev.add_argument("--set", choices=["dev", "test", "blind", "all"], default="all",
+                    help="search: the question set (dev: for choosing settings; test and blind: reported only)")
     ev.set_defaults(func=cmd_eval)
 
     th = sub.add_parser("themes", help="the themes of an instrument's provisions, with confidence and method")

@@ -90,21 +90,21 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
 
 
 def test_search_quality_floor(built_graph):
-    """Floors per labelling batch (README, Search): on the first 159 questions hybrid hit@5 was 0.855
-    on the corpus of twelve English texts and is 0.824 since the CSDDD and the complete Australian Act
-    came in (the encoder is adapted to the larger corpus; with the new texts left out of the ranking
-    it is 0.799, so they do not crowd answers out); the 49 questions on the new texts reach 0.571.
-    Adapting the encoder to the corpus must keep its gain over the stock model, and fusing BM25 must
-    not cost the adapted ranker anything."""
+    """Floors on the two sets no setting was chosen on (README, Search): the frozen test part of the
+    gold questions and the blind set. Hybrid hit@5 is 0.780 and 0.739 on them; the floors leave two
+    to four questions for the spread between training runs. On the development part, adapting the
+    encoder must keep its gain over the stock model, and fusing BM25 must not cost the adapted ranker
+    anything."""
     from kg.evaluate import evaluate_search
 
-    table = evaluate_search(compare_stock=True)
-    groups = table["hybrid"]["groups"]
-    assert groups["batch: original"]["hit@5"] >= 0.80, groups["batch: original"]
-    assert groups["batch: csddd-au-2026-12"]["hit@5"] >= 0.55, groups["batch: csddd-au-2026-12"]
-    assert table["dense"]["hit@5"] >= table["dense, stock model"]["hit@5"] + 0.12
-    assert table["hybrid"]["mrr"] >= table["dense"]["mrr"] - 0.01
-    assert table["hybrid"]["mrr"] > table["lexical"]["mrr"] + 0.05
+    report = evaluate_search(compare_stock=True)
+    for which, floor in (("test", 0.74), ("blind", 0.70)):
+        assert report[which]["hybrid"]["hit@5"] >= floor, (which, report[which]["hybrid"])
+        assert report[which]["hybrid"]["hit@10"] >= report[which]["hybrid"]["hit@5"]
+    dev = report["dev"]
+    assert dev["dense"]["hit@5"] >= dev["dense, stock model"]["hit@5"] + 0.12
+    assert dev["hybrid"]["mrr"] >= dev["dense"]["mrr"] - 0.02
+    assert dev["hybrid"]["mrr"] > dev["lexical"]["mrr"] + 0.05
 
 
 def test_a_unit_is_found_by_its_best_point(built_graph, monkeypatch):
