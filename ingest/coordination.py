@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "coordination_data"
+BODIES_FILE, PARTNERSHIPS_FILE = "bodies.csv", "partnerships.csv"  # the shipped files in DATA_DIR
 BODY_FIELDS = ("body_id", "body_name", "level", "jurisdiction", "member_name", "member_kind", "is_member",
                "source_url", "source_quote", "as_of")
 ROLES = {"yes": "member", "member": "member", "observer": "observer", "partner": "partner"}
@@ -164,6 +165,11 @@ class Partnership:
     source_quote: str
 
 
+def participant_names(listed: str) -> tuple[str, ...]:
+    """The participants of a partnership row's ``participants`` field ("FINTRAC; BMO; …"), in order."""
+    return tuple(p.strip() for p in listed.split(";") if p.strip())
+
+
 def load_partnerships(text: str) -> tuple[list[Partnership], list[RowError]]:
     rows, errors = [], []
     for line, raw in rows_with_lines(text):
@@ -174,18 +180,18 @@ def load_partnerships(text: str) -> tuple[list[Partnership], list[RowError]]:
         if not row.get("source_url") or not row.get("source_quote"):
             errors.append(RowError(line, "source_url", "missing evidence (source URL and quote)"))
             continue
-        participants = tuple(p.strip() for p in row.get("participants", "").split(";") if p.strip())
+        participants = participant_names(row.get("participants", ""))
         rows.append(Partnership(line, row["name"], row.get("jurisdiction", ""), row.get("kind", ""), participants,
                                 row["source_url"], row["source_quote"]))
     return rows, errors
 
 
 def shipped_memberships() -> LoadResult:
-    return load_memberships((DATA_DIR / "bodies.csv").read_text(encoding="utf-8"))
+    return load_memberships((DATA_DIR / BODIES_FILE).read_text(encoding="utf-8"))
 
 
 def shipped_partnerships() -> list[Partnership]:
-    return load_partnerships((DATA_DIR / "partnerships.csv").read_text(encoding="utf-8"))[0]
+    return load_partnerships((DATA_DIR / PARTNERSHIPS_FILE).read_text(encoding="utf-8"))[0]
 
 
 def imported_memberships(imports_dir: Path) -> dict[str, LoadResult]:

@@ -203,13 +203,11 @@ def test_coherence_heatmap_names_every_row_and_theme(browser, app_url, instrumen
 
 
 def coordination():
-    from kg.analysis.gaps import analyse, coordination_graph
-    from kg.store import coordination_data
+    from kg.analysis.gaps import coordination_graph, current_gaps
 
-    _, memberships = coordination_data.all_memberships()
-    partnerships = coordination_data.partnerships()
-    graph, _ = coordination_graph(memberships, partnerships)
-    return [g.as_dict() for g in analyse(memberships, partnerships)], graph
+    current = current_gaps()
+    graph, _ = coordination_graph(current.memberships, current.partnerships)
+    return [g.as_dict() for g in current.bodies], graph
 
 
 def network_names(graph, body: str) -> set[str]:

@@ -87,17 +87,32 @@ def test_coordination_data_is_in_the_graph_with_evidence(built_graph):
 
     store = open_store(built_graph)
     treasury = select(store, """
-        SELECT DISTINCT ?org ?source ?quote WHERE {
-          ?m a org:Membership ; org:member ?org ; org:organization ?body ; org:role pcg:MemberRole ;
-             prov:wasQuotedFrom ?source ; pcg:quote ?quote .
+        SELECT DISTINCT ?org ?membership ?source ?quote WHERE {
+          ?membership a org:Membership ; org:member ?org ; org:organization ?body ; org:role pcg:MemberRole ;
+             pcg:attestedBy ?row .
+          ?row prov:wasQuotedFrom ?source ; pcg:quote ?quote .
           ?body dcterms:identifier "US-PITF" . ?org rdfs:label ?label . FILTER(CONTAINS(?label, "Treasury"))
         }""")
     assert len({r["org"] for r in treasury}) == 1  # one node for the Treasury across its rows
+    assert len({r["membership"] for r in treasury}) == 1  # one membership, attested by each of its rows
     assert all(r["source"].startswith("http") and r["quote"] for r in treasury)
     uk = select(store, """
         SELECT ?instrument WHERE { ?s a pcg:NationalState ; skos:notation "GB" ;
                                       pcg:instrumentApplies/dcterms:identifier ?instrument }""")
     assert {r["instrument"] for r in uk} >= {"uk-msa-2015"}
+
+
+def test_the_graph_keeps_every_fact_of_every_row(built_graph):
+    """The analyses read the coordination data from the graph: every row comes back as the loader
+    read it, each source still paired with its own quote (the three rows of Project PROTECT, one
+    partnership node, each cite another page naming other participants)."""
+    from kg.store import read
+
+    shipped = shipped_memberships().memberships
+    assert read.memberships()[:len(shipped)] == shipped  # imported lists, if any, follow
+    assert read.partnerships() == shipped_partnerships()
+    protect = [p for p in read.partnerships() if p.name == "Project PROTECT"]
+    assert len(protect) == 3 and len({(p.source_url, p.source_quote, p.participants) for p in protect}) == 3
 
 
 def test_summary_explains_scores_and_finds_law_to_body_gaps(built_graph, gaps):

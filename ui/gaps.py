@@ -142,8 +142,7 @@ with common.friendly_errors():
                        file_name="coordination-gaps.json", mime="application/json")
 
     with st.expander("Bring your own membership list"):
-        from kg.build.membership_imports import TEMPLATE, import_bodies, read_import_file, remove_import
-        from kg.store.coordination_data import list_imports
+        from kg.build.membership_imports import TEMPLATE, import_bodies, list_imports, read_import_file, remove_import
 
         st.download_button("Download the CSV template", TEMPLATE, file_name="membership-template.csv",
                            mime="text/csv")

@@ -134,18 +134,17 @@ class CurrentGaps:
     bodies: list[BodyGap]
     memberships: list[Membership]  # shipped and imported
     partnerships: list[Partnership]  # shipped (imports hold memberships only)
-    row_errors: list  # the shipped membership list's invalid rows, left out
+    row_errors: list[str]  # the shipped membership list's invalid rows, left out by the build
 
 
 def current_gaps(jurisdiction: str | None = None) -> CurrentGaps:
-    """:func:`analyse` over the coordination data in service: every membership (imports included)
+    """:func:`analyse` over the coordination data in the graph: every membership (imports included)
     and the shipped partnerships. An unknown ``jurisdiction`` raises as in :func:`analyse`."""
-    from kg.store.coordination_data import all_memberships, partnerships
+    from kg.store import read
 
-    loaded, memberships = all_memberships()
-    shipped = partnerships()
-    return CurrentGaps(analyse(memberships, shipped, jurisdiction=jurisdiction), memberships, shipped,
-                       list(loaded.errors))
+    memberships, partnerships = read.memberships(), read.partnerships()
+    return CurrentGaps(analyse(memberships, partnerships, jurisdiction=jurisdiction), memberships, partnerships,
+                       read.coordination_row_errors())
 
 
 MARKET_KINDS = ("business", "financial_institution")  # the actor kinds that trade: the market

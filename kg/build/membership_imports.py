@@ -9,13 +9,17 @@ import re
 from ingest.coordination import BODY_FIELDS, load_memberships
 from kg.errors import ImportExistsError, UnknownImportError
 from kg.config import imports_dir
-from kg.store.coordination_data import list_imports
 from kg.user_files import decode_text
 
 TEMPLATE = ",".join(BODY_FIELDS) + "\n" + (
     "XX-NCB,National Anti-Trafficking Coordination Body,national,XX,Financial Intelligence Unit (XFIU),fiu,yes,"
     "https://example.org/minutes-2025,\"The XFIU attends as a member\",2025\n"
 )
+
+
+def list_imports() -> list[str]:
+    """The names of the membership lists imported into the data folder."""
+    return sorted(p.stem for p in imports_dir().glob("*.csv")) if imports_dir().exists() else []
 
 
 def import_name(name: str) -> str:

@@ -215,7 +215,8 @@ def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | N
     jurisdictions = {i.id: i.meta["jurisdiction"] for i in instruments}
     quads.extend(coordination_quads(coordination.memberships, shipped_partnerships(), jurisdictions))
     for name, imported in imported_memberships(imports_dir()).items():
-        quads.extend(coordination_quads(imported.memberships, [], jurisdictions, graph_name=f"import-{name}"))
+        quads.extend(coordination_quads(imported.memberships, [], jurisdictions, graph_name=f"import-{name}",
+                                        membership_file=f"{name}.csv"))
     lap("coordination data")
     units = index_units(parsed_all)
     obligations = [o for records, _ in extracted.values() for o in records]

@@ -6,6 +6,6 @@
 - ``bound_values``: values written into a query's text as a VALUES block;
 - ``remote``: a SPARQL 1.1 endpoint standing in for the embedded store;
 - ``oxigraph_server``: a writable Oxigraph server, the remote-store tests' stand-in for a user's store;
-- ``read``: the read-side API the app and the CLI show (instruments, provisions, obligations, references);
-- ``coordination_data``: the shipped and imported membership lists, and the partnerships.
+- ``read``: the read-side API the app and the CLI show (instruments, provisions, obligations, references,
+  the coordination data's memberships and partnerships row by row).
 """

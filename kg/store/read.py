@@ -8,6 +8,7 @@ from kg.errors import UnknownInstrumentError
 from kg.store import builds as stores
 from kg.caching import loaded_once
 from kg.config import sparql_endpoint
+from ingest.coordination import Membership, Partnership, participant_names
 from ingest.obligations.deontic import NORMATIVE
 from kg.store.queries import library_query, select, select_named
 
@@ -51,6 +52,52 @@ def _coordination_jurisdictions(build_id: str, endpoint: tuple | None) -> tuple[
 
     rows = select_named(store(), "coordination_jurisdictions", graph=graph_iri(SHIPPED_GRAPH))
     return tuple(sorted({r["code"].upper() for r in rows}))
+
+
+def memberships() -> list[Membership]:
+    """Every membership row of the coordination data in service, as the build wrote it into the
+    graph: the shipped list's rows, then each imported list's (by file name), each in line order."""
+    build = stores.require_current_build()
+    return list(_memberships(build.root.name, sparql_endpoint()))
+
+
+@loaded_once(maxsize=2)
+def _memberships(build_id: str, endpoint: tuple | None) -> tuple[Membership, ...]:
+    rows = sorted(select_named(store(), "coordination_memberships"), key=_in_file_order)
+    return tuple(Membership(
+        row=r["row"], body_id=r["bodyId"], body_name=r["bodyName"], level=r["level"], jurisdiction=r["jurisdiction"],
+        member_name=r["member"], member_kind=r["kind"], member_kind_as_coded=r["kindAsCoded"], role=r["role"],
+        source_url=r["source"], source_quote=r["quote"], year=r["year"]) for r in rows)
+
+
+def partnerships() -> list[Partnership]:
+    """Every financial-sector partnership row of the coordination data in service, in line order
+    (imported lists hold memberships only)."""
+    build = stores.require_current_build()
+    return list(_partnerships(build.root.name, sparql_endpoint()))
+
+
+@loaded_once(maxsize=2)
+def _partnerships(build_id: str, endpoint: tuple | None) -> tuple[Partnership, ...]:
+    rows = sorted(select_named(store(), "coordination_partnerships"), key=_in_file_order)
+    return tuple(Partnership(row=r["row"], name=r["name"], jurisdiction=r["jurisdiction"], kind=r["kind"],
+                             participants=participant_names(r["participants"]), source_url=r["source"],
+                             source_quote=r["quote"]) for r in rows)
+
+
+def _in_file_order(row: dict) -> tuple:
+    """The order the build read the rows in: the shipped data first, then the imported lists by file
+    name (as kg.build.pipeline reads them), each file in line order."""
+    from kg.rdf.coordination import SHIPPED_GRAPH
+    from kg.rdf.terms import graph_iri
+
+    return row["graph"] != graph_iri(SHIPPED_GRAPH).value, row["dataFile"], row["row"]
+
+
+def coordination_row_errors() -> list[str]:
+    """The shipped membership list's invalid rows, which the build left out ("row 12, as_of: …"): a
+    diagnostic of the build, kept in its manifest."""
+    return list(stores.read_manifest().get("coordination", {}).get("row_errors", []))
 
 
 def instrument(instrument_id: str) -> dict:
