@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -355,12 +356,24 @@ def library_or_text(query: str) -> str:
     from kg.config import QUERIES_DIR
     from kg.store.queries import runnable_library_query
 
-    if (QUERIES_DIR / f"{query}.rq").is_file():
+    # a library name is a short path of words ("readers/provision"); query text is never looked up as
+    # a file name, which the system refuses beyond 255 bytes ("File name too long")
+    if LIBRARY_NAME.fullmatch(query) and (QUERIES_DIR / f"{query}.rq").is_file():
         return runnable_library_query(query)
     path = Path(query)
-    if path.suffix in (".rq", ".sparql") or (len(query) < 300 and "\n" not in query and path.is_file()):
+    if path.suffix in (".rq", ".sparql") or (len(query) < 300 and "\n" not in query and _is_file(path)):
         return read_text(path, "query file")
     return query
+
+
+LIBRARY_NAME = re.compile(r"[\w-]+(?:/[\w-]+)*")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system: not a file
+        return False
 
 
 def cmd_sparql(args) -> int:

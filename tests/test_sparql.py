@@ -119,6 +119,15 @@ def test_cli_prints_a_table_and_each_format(built_graph):
     assert run_cli("sparql", "kg/queries/readers/not_extracted.rq", "--format", "csv", check=True).stdout.startswith("id,note")
 
 
+def test_a_long_query_given_as_text_runs(built_graph):
+    """Regression: query text was first looked up as a library file name, and a name over 255 bytes
+    crashed the command with "File name too long"."""
+    query = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 # " + "x" * 300
+    result = run_cli("sparql", query, "--format", "csv")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.splitlines()[0] == "s"
+
+
 @pytest.fixture(scope="module")
 def store_quads(built_graph):
     from kg.sparql.dumps import all_quads
