@@ -433,18 +433,19 @@ def _accuracy(outcomes: list[bool]) -> dict:
             "accuracy": round(sum(outcomes) / len(outcomes), 3) if outcomes else 0.0}
 
 
-def evaluate_answers(gold_path: Path = DIRECT_ANSWERS_GOLD) -> dict:
+def evaluate_answers(ask, gold_path: Path = DIRECT_ANSWERS_GOLD) -> dict:
     """Accuracy of the direct answer (bearer or defined term) on each gold question, overall, by type
     and by instrument, with the misses. A question spanning instruments has one gold row per
-    instrument; each is scored on the answer given for its instrument."""
-    from kg.search.direct_answers import answer
+    instrument; each is scored on the answer given for its instrument.
 
+    ``ask`` is kg.api.ask, handed in by the caller: kg.api stands in this module's layer, and
+    importing it from here would lift the import chain under kg.cli a floor too high."""
     rows = read_jsonl(gold_path)
     outcomes, misses, by_type, by_instrument, unanswered = [], [], {}, {}, 0
     results: dict[str, object] = {}
     for gold in rows:
         if gold["question"] not in results:
-            results[gold["question"]] = answer(gold["question"], k=10, with_related=False)
+            results[gold["question"]] = ask(gold["question"], k=10, with_related=False)
         result = results[gold["question"]]
         given = next((a for a in result.answers if a.instrument == gold["instrument"]),
                      result.answers[0] if result.answers else None)

@@ -55,6 +55,10 @@ NAMED_AS = re.compile(
     rf"\((?:hereinafter\s+(?:referred\s+to\s+as\s+)?|referred\s+to\s+as\s+)?(?:the\s+)?[{QUOTES_OPEN}]"
     rf"(?P<term>[^{QUOTES_CLOSE}\n]{{2,60}})[{QUOTES_CLOSE}]\)"
     r"|to\s+be\s+known\s+as\s+(?:the\s+)?(?P<known>[A-Z][\w’'\- ]{2,80}?)(?=[.;,]|$)")
+# "The following entities shall be considered obliged entities for the purposes of this Regulation:"
+DEEMED = re.compile(r"\b(?:shall|is\s+to|are\s+to)\s+be\s+(?:considered|regarded|treated|deemed)\s+(?:as\s+)?"
+                    r"(?:(?i:an?|the)\s+)?(?P<term>[a-z][\w’'\-]*(?:\s+[a-z][\w’'\-]*){0,3})\s*"
+                    r"(?:for\s+the\s+purposes\b|:)")
 HEADING = re.compile(r"^(?:meaning|definition)s?\s+of\s+(?P<term>.+?)\s*$", re.IGNORECASE)
 # A provision whose opening says what follows is a list of definitions
 DEFINITIONS_CONTEXT = re.compile(
@@ -114,6 +118,7 @@ def terms_in(item: str, listed: bool) -> list[str]:
         break
     for match in NAMED_AS.finditer(text):
         found.append(match.group("term") or match.group("known"))
+    found += [match.group("term") for match in DEEMED.finditer(text)]
     return [t for t in (_clean_term(t) for t in found) if t]
 
 

@@ -16,12 +16,12 @@ that from the law texts; tests/gold/direct_answers.jsonl is a blind test set, ne
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from kg.search.answering import Hit, clean_query, search
 from kg.search.definitions import definitions
 from kg.search.query_scope import question_scope
 from kg.search.question_embedding import question_model
@@ -147,22 +147,6 @@ class DirectAnswer:
         return dict(self.__dict__)
 
 
-@dataclass
-class Answers:
-    """A question's direct answers (one per instrument it names, or one), and the ranked provisions."""
-
-    question: str
-    asked: Asked | None
-    answers: list[DirectAnswer]
-    hits: list[Hit]
-    notes: list[str]
-
-    def as_dict(self) -> dict:
-        return {"question": self.question, "asked": self.asked.as_dict() if self.asked else None,
-                "answers": [a.as_dict() for a in self.answers], "hits": [h.as_dict() for h in self.hits],
-                "notes": self.notes}
-
-
 # --- reading the question -------------------------------------------------------------------------
 
 
@@ -230,8 +214,16 @@ def _vector(text: str, encoder: str | None) -> np.ndarray:
 def normal_form(text: str) -> str:
     """Lower case, without articles and plural endings: how two namings of one term are compared."""
     words = re.findall(r"[a-z0-9]+(?:[’'\-/][a-z0-9]+)*", text.lower().replace("’", "'"))
-    words = [w for w in words if w not in ("the", "a", "an")]
-    return " ".join(re.sub(r"(?<=[a-z]{3})(?:ies)$", "y", re.sub(r"(?<=[a-z]{3}[^s])s$", "", w)) for w in words)
+    return " ".join(_singular(w) for w in words if w not in ("the", "a", "an"))
+
+
+def _singular(word: str) -> str:
+    """"entities" → "entity", "States" → "state"; "process", "its", "law" stay."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def names(phrase: str, text: str) -> bool:
@@ -251,7 +243,7 @@ def _article(provision: str) -> str:
     return "/".join(provision.split("/")[:2])
 
 
-def _rank_prior(hits: list[Hit], provision: str) -> float:
+def _rank_prior(hits: list, provision: str) -> float:
     """How high the provision (or the article around it) stands in the ranking: 1 for the first hit."""
     best = 0.0
     for rank, hit in enumerate(hits):
@@ -301,7 +293,7 @@ def _best_of(candidates: list[Candidate], subject: str) -> Candidate | None:
     return max(candidates[:DENSE_CANDIDATES], key=lambda c: c.score, default=None)
 
 
-def best_bearer(asked: Asked, hits: list[Hit]) -> Candidate | None:
+def best_bearer(asked: Asked, hits: list) -> Candidate | None:
     """The norm of the asked kind, in the ranked provisions, that fits the question best."""
     words = _words(asked.subject)
     seen, candidates = set(), []
@@ -322,7 +314,7 @@ def best_bearer(asked: Asked, hits: list[Hit]) -> Candidate | None:
     return _best_of(candidates, asked.subject)
 
 
-def best_definition(asked: Asked, question: str, hits: list[Hit], instruments: set[str]) -> Candidate | None:
+def best_definition(asked: Asked, question: str, hits: list, instruments: set[str]) -> Candidate | None:
     """The definition, in the instruments asked about, that fits the question best."""
     words = _words(asked.subject)
     candidates = []
@@ -399,32 +391,29 @@ def _first_clue(group: frozenset[str], clues: tuple[str, ...], rows: list[dict])
     return next((c.lower() for c in clues if question_scope(c, rows).instruments & group), "")
 
 
-def answer(question: str, *, k: int = 10, instruments: list[str] | None = None,
-           jurisdictions: list[str] | None = None, actor_kinds: list[str] | None = None,
-           modalities: list[str] | None = None, with_related: bool = True) -> Answers:
-    """The direct answer(s) to ``question`` that the graph holds, and the ranked provisions (``k``)."""
-    text, _ = clean_query(question)
-    filters = dict(jurisdictions=jurisdictions, actor_kinds=actor_kinds, modalities=modalities)
-    hits, notes = search(question, k=max(k, CANDIDATE_HITS), instruments=instruments, with_related=with_related,
-                         **filters)
-    asked = classify(text)
+def direct_answers(question: str, hits: list, search_within: Callable[[list[str]], list],
+                   chosen: list[str] | None = None) -> tuple[Asked | None, list[DirectAnswer]]:
+    """What ``question`` (cleaned: kg.search.answering.clean_query) asks, and the graph's answers to
+    it: one per instrument group (:func:`instrument_groups`), none where none fits.
+
+    ``hits`` are the question's ranked provisions (kg.search.answering.Hit, at least
+    :data:`CANDIDATE_HITS` of them, filtered to ``chosen`` instruments if any), and
+    ``search_within(instruments)`` ranks them within some instruments. Search is handed in
+    (kg.api.ask) rather than imported: this module sits beside search, and the chain of imports
+    under search is as long as the architecture allows (tests/test_architecture.py)."""
+    asked = classify(question)
     if asked is None or not hits or hits[0].matched_by == "citation":
-        return Answers(text, None, [], hits[:k], notes)
+        return None, []
     answers = []
-    groups = instrument_groups(text, instruments)
-    for group in groups:
-        in_group = hits if group is None or instruments else \
-            search(question, k=CANDIDATE_HITS, instruments=sorted(group), with_related=False, **filters)[0]
-        found = _best(asked, text, in_group, group)
+    for group in instrument_groups(question, chosen):
+        in_group = hits if group is None or chosen else search_within(sorted(group))
+        found = _best(asked, question, in_group, group)
         if found is not None:
             answers.append(found)
-    if not answers:
-        notes.append(f"Read as a '{asked.wording}' question, but no provision answers it with confidence: "
-                     "the closest provisions follow.")
-    return Answers(text, asked, answers, hits[:k], notes)
+    return asked, answers
 
 
-def _best(asked: Asked, question: str, hits: list[Hit], group: frozenset[str] | None) -> DirectAnswer | None:
+def _best(asked: Asked, question: str, hits: list, group: frozenset[str] | None) -> DirectAnswer | None:
     if asked.kind == "bearer":
         found = best_bearer(asked, hits)
         make = _bearer_answer
