@@ -441,7 +441,7 @@ def evaluate_answers(ask, gold_path: Path = DIRECT_ANSWERS_GOLD) -> dict:
     ``ask`` is kg.api.ask, handed in by the caller: kg.api stands in this module's layer, and
     importing it from here would lift the import chain under kg.cli a floor too high."""
     rows = read_jsonl(gold_path)
-    outcomes, misses, by_type, by_instrument, unanswered = [], [], {}, {}, 0
+    outcomes, misses, by_type, by_instrument, unanswered, cited = [], [], {}, {}, 0, 0
     results: dict[str, object] = {}
     for gold in rows:
         if gold["question"] not in results:
@@ -452,6 +452,7 @@ def evaluate_answers(ask, gold_path: Path = DIRECT_ANSWERS_GOLD) -> dict:
         given_row = given.as_dict() if given else None
         right = answer_matches(gold, given_row)
         unanswered += given is None
+        cited += right and any(_is_hit(given.provision, [p]) or _is_hit(p, [given.provision]) for p in gold["provisions"])
         outcomes.append(right)
         by_type.setdefault(gold["type"], []).append(right)
         by_instrument.setdefault(gold["instrument"], []).append(right)
@@ -462,13 +463,16 @@ def evaluate_answers(ask, gold_path: Path = DIRECT_ANSWERS_GOLD) -> dict:
                            "got": given_row and {k: given_row[k] for k in ("answer", "actor_label", "provision", "score")}})
     return {"gold": str(gold_path.relative_to(GOLD_DIR.parent.parent)) if gold_path.is_relative_to(GOLD_DIR.parent.parent)
             else str(gold_path), **_accuracy(outcomes), "unanswered": unanswered,
+            # stricter: right, and from one of the gold provisions (or a provision inside or around one)
+            "right_with_gold_provision": cited,
             "by_type": {t: _accuracy(v) for t, v in sorted(by_type.items())},
             "by_instrument": {i: _accuracy(v) for i, v in sorted(by_instrument.items())}, "misses": misses}
 
 
 def format_answer_eval(table: dict, show_misses: int = 40) -> str:
     lines = [f"Direct answers on {table['questions']} questions ({table['gold']}): accuracy {table['accuracy']:.3f} "
-             f"({table['right']} right, {table['unanswered']} without an answer)", "",
+             f"({table['right']} right, {table['right_with_gold_provision']} of them citing a gold provision; "
+             f"{table['unanswered']} without an answer)", "",
              f"{'by type / instrument':42} {'n':>4} {'right':>6} {'accuracy':>9}"]
     for group in ("by_type", "by_instrument"):
         for name, row in table[group].items():

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from kg.caching import loaded_once
 from kg.search.definitions import definitions
 from kg.search.query_scope import question_scope
 from kg.search.question_embedding import question_model
@@ -33,10 +34,13 @@ from kg.store import read
 CANDIDATE_HITS = 20
 DENSE_CANDIDATES = 12  # candidates embedded on the fly (about 10 ms each for a short text)
 DENSE_WORD_PIECES = 48  # enough for an action or the opening of a definition
-# Weights of the three signals (retrieval rank, shared words, encoder similarity) and the floor
-# below which no answer is given; chosen on the development set (see the module docstring).
+# Weights of the three signals (retrieval rank, shared words, encoder similarity); chosen on the
+# development set (see the module docstring), as are the adjustments and the floor below.
 W_PRIOR, W_LEXICAL, W_DENSE = 1.0, 0.6, 1.0
 SAME_ARTICLE = 0.5  # a norm elsewhere in the article of a hit counts for this share of the hit's rank
+# the norm's own verb is the question's ("who approves …": "… is approved by …"); 0.3 left one of the
+# ten development questions written for passives and lead-ins wrong, 0.5 none, and no other changed
+SAME_VERB = 0.5
 NEXT_MODALITY_PENALTY = 0.15  # "who keeps …" asks for any norm; obligations first, then permissions
 ECHO_PENALTY = 0.4  # "what is X called" is not answered by X: a term the question already uses
 TERM_NAMED_BONUS = 1.0  # "what does 'obliged entity' mean": the definition of that very term
@@ -64,6 +68,8 @@ WHO = r"\b(?:whom?\s+|which\s+(?:[\w’'\-]+\s+){1,4}?)"
 BEARER_QUESTIONS = [(modality, wording, re.compile(WHO + rf"(?:{modal})", re.IGNORECASE))
                     for modality, wording, modal in MODAL_PATTERNS]
 ANY_NORM = ("obligation", "permission", "prohibition")
+THE_ONE_THAT = re.compile(r"^(?:[^,?]{0,80},\s*)?(?:who|which)\s+(?:is|are)\s+(?:the|a|an)\s+(?:[\w’'\-]+\s+){0,3}?"
+                          r"(?:that|who|which)\s+", re.IGNORECASE)
 # "who keeps the register?": a bearer, with no modal verb to say which kind of norm
 WHO_ACTS = re.compile(r"^(?:[^,?]{0,80},\s*)?(?:who|which\s+(?:[\w’'\-]+\s+){1,4}?)\s*(?!is\b|are\b|was\b|were\b|counts\b|"
                       r"qualifies\b)[a-z]+s?\b", re.IGNORECASE)
@@ -103,6 +109,12 @@ INSTRUMENT_WORDS = set(tokens("act law laws directive regulation protocol conven
 # The words for a kind of instrument, and the kind (kg.store.read.instruments' "kind") each names
 KIND_WORDS = {"directive": "directive", "regulation": "regulation", "act": "act", "statute": "act",
               "treaty": "treaty", "convention": "treaty", "protocol": "treaty"}
+# "… is approved by the principal governing body of the entity; and": the doer of a passive verb
+PASSIVE_AGENT = re.compile(r"\b(?:is|are|be|been|being)\s+(?:(?:jointly|duly|first|also|only|then|promptly)\s+)?"
+                           r"(?P<participle>[a-z]+)\s+by\s+(?P<agent>(?:the|a|an|each|any|every)\s+[^,;:.()\n]{2,120})",
+                           re.IGNORECASE)
+AGENT_ENDS = re.compile(r"\s+(?:in\s+accordance|within|under|for|on|at|after|before|without|where|when|if|unless|as|to|"
+                        r"which|who|that|taking|pursuant|and\s+shall|and\s+must)\b.*$", re.IGNORECASE | re.DOTALL)
 # An extracted bearer written as a pronoun or a back-reference says less than the actor's label
 VAGUE_BEARER = re.compile(r"^(?:it|they|he|she|which|who|such\b.*|those\b.*|these\b.*|that\b.*|the\s+said\b.*)$",
                           re.IGNORECASE)
@@ -172,6 +184,9 @@ def classify(question: str) -> Asked | None:
                 return Asked("definition", "what a term means", term=term, subject=_subject(text))
     if TERM_SOUGHT.search(text):
         return Asked("definition", "what the term is", subject=_subject(text))
+    one_that = THE_ONE_THAT.match(text)
+    if one_that:  # "who is the person that must …" asks what "who must …" asks
+        return classify("Who " + text[one_that.end():])
     for modality, wording, pattern in BEARER_QUESTIONS:
         match = pattern.search(text)
         if match:
@@ -266,8 +281,9 @@ class Candidate:
     text: str  # what the question is compared with: the norm's action, the definition's words
     rank: float  # how high its provision stands in the ranking (1 for the first hit)
     words: float  # the share of the question's words it holds
-    adjustment: float = 0.0  # the kind of norm asked for, a term the question names or already uses
+    adjustment: float = 0.0  # the kind of norm asked for, its verb, a term the question names or already uses
     meaning: float = 0.0  # the search encoder's cosine to the question (for the best few only)
+    doer: str | None = None  # a norm written in the passive: who does what the question asks (the by-agent)
 
     @property
     def fit(self) -> float:
@@ -296,6 +312,8 @@ def _best_of(candidates: list[Candidate], subject: str) -> Candidate | None:
 def best_bearer(asked: Asked, hits: list) -> Candidate | None:
     """The norm of the asked kind, in the ranked provisions, that fits the question best."""
     words = _words(asked.subject)
+    verb = verb_root(asked.subject.split()[0]) if asked.subject else ""
+    lead_ins = _lead_ins(current_index())
     seen, candidates = set(), []
     for hit in hits:
         for norm in read.obligations(provision_prefix=_article(hit.provision)):
@@ -307,11 +325,45 @@ def best_bearer(asked: Asked, hits: list) -> Candidate | None:
             rank = _rank_prior(hits, norm["provision"])
             if rank <= 0:
                 continue
-            text = norm.get("action") or norm["sentence"]
+            # a point ("(c) is approved by …") says what it is about in its list's lead-in ("The statement must:")
+            lead_in = lead_ins.get(norm["provision"], "")
+            text = f"{lead_in} {norm.get('action') or norm['sentence']}".strip()
+            doer, same_verb = _doer(norm, verb)
             candidates.append(Candidate(
-                norm, text, rank, max(_shared(words, text), _shared(words, norm["sentence"])),
-                adjustment=-NEXT_MODALITY_PENALTY * asked.modalities.index(norm["modality"])))
+                norm, text, rank, max(_shared(words, text), _shared(words, f"{lead_in} {norm['sentence']}")),
+                adjustment=SAME_VERB * same_verb - NEXT_MODALITY_PENALTY * asked.modalities.index(norm["modality"]),
+                doer=doer))
     return _best_of(candidates, asked.subject)
+
+
+@loaded_once(maxsize=2)
+def _lead_ins(index) -> dict[str, str]:
+    """Each point's list lead-in (the search index's points, kg.search.units.Point), by provision id."""
+    return {point.provision: point.lead_in for point in index.points}
+
+
+def verb_root(word: str) -> str:
+    """"approves", "approved", "approve" → "approv"; "undertaken", "undertake" → "undertak": enough to
+    tell one verb's forms apart from another's."""
+    word = word.lower()
+    for suffix, replacement in (("ied", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("en", ""), ("es", ""),
+                                ("s", ""), ("e", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+def _doer(norm: dict, verb: str) -> tuple[str | None, bool]:
+    """Whether the norm's verb is the question's ``verb`` (root), and, when the sentence puts that
+    verb in the passive with its doer ("is approved by the principal governing body"), the doer:
+    the bearer the extractor read is then the thing acted on, not who acts."""
+    if not verb:
+        return None, False
+    for match in PASSIVE_AGENT.finditer(norm["sentence"]):
+        if verb_root(match.group("participle")) == verb:
+            return AGENT_ENDS.sub("", match.group("agent")).strip(), True
+    action = (norm.get("action") or "").split()
+    return None, bool(action) and verb_root(action[0]) == verb
 
 
 def best_definition(asked: Asked, question: str, hits: list, instruments: set[str]) -> Candidate | None:
@@ -341,6 +393,8 @@ def _bearer_answer(found: Candidate) -> DirectAnswer:
     norm = found.item
     written = (norm.get("actor_text") or "").strip()
     bearer = written if written and not VAGUE_BEARER.match(written) else (norm.get("actor_label") or written)
+    if found.doer:
+        bearer = found.doer
     return DirectAnswer(
         kind="bearer", answer=bearer, instrument=norm["instrument"], provision=norm["provision"],
         citation=norm["citation"], score=round(found.score, 3), signals=found.signals(), evidence=norm["sentence"],

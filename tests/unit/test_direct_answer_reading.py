@@ -5,7 +5,7 @@ and how two namings of one bearer or term are compared (normal_form, names)."""
 import pytest
 
 from kg.search.definitions import definitions_in, terms_in
-from kg.search.direct_answers import classify, names, normal_form
+from kg.search.direct_answers import _doer, classify, names, normal_form, verb_root
 
 
 @pytest.mark.parametrize("question, kind, modalities", [
@@ -124,3 +124,26 @@ def test_namings_of_different_bearers_do_not():
     assert not names("Member States", "the Commission")
     assert not names("competent authority", "authority")  # the gold phrase must be there whole
     assert normal_form("the Process of the States") == "process of state"
+
+
+def test_who_is_the_one_that_is_read_as_who():
+    asked = classify("Inside a bank, who is the person that must remedy the deficiencies found?")
+    assert (asked.kind, asked.modalities, asked.subject) == ("bearer", ("obligation",), "remedy the deficiencies found")
+
+
+@pytest.mark.parametrize("sentence, verb, doer", [
+    ("is approved by the principal governing body of the entity; and", "approves", "the principal governing body of the entity"),
+    ("The final report shall be adopted by the Executive Board, taking into account the observations", "adopt",
+     "the Executive Board"),
+    ("a comprehensive review of this Act must be undertaken by the committee of the Senate, of the House", "undertake",
+     "the committee of the Senate"),
+    ("is signed by a responsible member of the entity; and", "signs", "a responsible member of the entity"),
+])
+def test_the_doer_of_a_passive_norm_is_who_does_what_the_question_asks(sentence, verb, doer):
+    assert _doer({"sentence": sentence, "action": None}, verb_root(verb)) == (doer, True)
+
+
+def test_an_active_norm_with_the_questions_verb_keeps_its_bearer():
+    norm = {"sentence": "The Minister must maintain a register.", "action": "maintain a register"}
+    assert _doer(norm, verb_root("maintains")) == (None, True)
+    assert _doer(norm, verb_root("publishes")) == (None, False)
