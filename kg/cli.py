@@ -181,6 +181,38 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_answer(args) -> int:
+    from kg.api import ask
+
+    if args.k < 1:
+        raise SearchInputError(f"-k must be 1 or more (the number of provisions), not {args.k}")
+    result = ask(args.question, k=args.k, instruments=args.instrument)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        return 0
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if result.asked:
+        print(f"Read as: {result.asked.wording}" + (f" ({result.asked.term!r})" if result.asked.term else ""))
+    for found in result.answers:
+        print(f"\n{found.answer}  —  {found.citation}")
+        if found.kind == "bearer":
+            print(f"  {found.modality} ({found.strength or '-'}): {found.action or found.evidence}")
+            for condition in found.conditions:
+                print(f"  condition: {condition}")
+            for exception in found.exceptions:
+                print(f"  exception: {exception}")
+        else:
+            print(f"  {found.evidence[:400]}")
+    if result.asked and not result.answers:
+        print("No direct answer in the graph with confidence; the closest provisions:")
+    print("\nProvisions, best first:")
+    for rank, hit in enumerate(result.hits, start=1):
+        print(f"{rank:2}. {hit.citation}  (score {hit.score:.4f})")
+        print(f"    {(hit.best_sentence or hit.text)[:220]}")
+    return 0
+
+
 def cmd_import_bodies(args) -> int:
     from kg.build.membership_imports import import_bodies
 
@@ -339,6 +371,13 @@ def cmd_eval(args) -> int:
         report = evaluate.evaluate_search(sets, compare_stock=args.compare_stock)
         print(json.dumps(report, indent=2) if args.json else evaluate.format_search_eval(report))
         return 0
+    if args.what == "answers":
+        from kg.api import ask
+
+        table = evaluate.evaluate_answers(ask, evaluate.DIRECT_ANSWERS_DEV if args.dev else evaluate.DIRECT_ANSWERS_GOLD)
+        print(json.dumps(table, indent=1, ensure_ascii=False) if args.json
+              else evaluate.format_answer_eval(table, 10_000 if args.all else 40))
+        return 0
     run, show, limit = {
         "themes": (evaluate.evaluate_themes, evaluate.format_theme_eval, 30),
         "obligations": (evaluate.evaluate_obligations, evaluate.format_obligation_eval, 40),
@@ -422,14 +461,20 @@ def cmd_export(args) -> int:
 def cmd_serve(args) -> int:
     import signal
 
+    from kg import api, warm_up
     from kg.sparql.endpoint import start_endpoint
 
-    endpoint, url = start_endpoint(host=args.host, port=args.port, timeout_s=args.timeout)
+    endpoint, url = start_endpoint(host=args.host, port=args.port, timeout_s=args.timeout, routes=api.routes())
     signal.signal(signal.SIGTERM, lambda *_: endpoint.terminate())  # stop the query workers with us
+    warm_up.start()  # the API's index, encoder and store load in the background, not on its first request
+    base = url.removesuffix("/query")
     print(f"Read-only SPARQL endpoint at {url} (updates and SERVICE are refused; queries stop after "
-          f"{args.timeout} s). Try:\n"
+          f"{args.timeout} s), and the question-answering API at {base}/api (described at "
+          f"{base}/api/openapi.json). Try:\n"
           f"  curl -H 'Accept: application/sparql-results+json' --data-urlencode "
-          f"'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\nPress Ctrl+C to stop.", file=sys.stderr)
+          f"'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 3' {url}\n"
+          f"  curl '{base}/api/answer?q=who+must+prepare+a+slavery+and+human+trafficking+statement'\n"
+          f"Press Ctrl+C to stop.", file=sys.stderr)
     try:
         while endpoint.poll() is None:
             endpoint.wait(timeout=1)
@@ -525,7 +570,8 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--void", action="store_true", help="only the VoID/DCAT description of the dataset (Turtle)")
     ex.set_defaults(func=cmd_export)
 
-    sv = sub.add_parser("serve", help="serve the built store as a read-only SPARQL 1.1 endpoint (Oxigraph)")
+    sv = sub.add_parser("serve", help="serve the built store as a read-only SPARQL 1.1 endpoint, and the "
+                                      "question-answering API (/api/search, /api/answer)")
     sv.add_argument("--port", type=int, default=7878)
     sv.add_argument("--host", default="127.0.0.1", help="address to listen on (0.0.0.0 for other machines)")
     sv.add_argument("--timeout", type=int, default=60, help="per-query time limit in seconds (default 60)")
@@ -589,6 +635,14 @@ def parser() -> argparse.ArgumentParser:
     se.add_argument("--json", action="store_true")
     se.set_defaults(func=cmd_search)
 
+    an = sub.add_parser("answer", help="who must / may / must not, or what a term is: the graph's direct answer, "
+                                       "cited, then the provisions")
+    an.add_argument("question", help="e.g. 'Who must prepare a slavery and human trafficking statement?'")
+    an.add_argument("-k", type=int, default=10, help="number of provisions after the answer (default 10)")
+    an.add_argument("--instrument", action="append", help="answer from this instrument only (repeatable)")
+    an.add_argument("--json", action="store_true")
+    an.set_defaults(func=cmd_answer)
+
     ga = sub.add_parser("gaps", help="coordination gaps: is the financial sector on each anti-trafficking body?")
     ga.add_argument("--jurisdiction", help="a jurisdiction code, e.g. GB, AU, CA, US, PH")
     ga.add_argument("--summary", action="store_true",
@@ -607,13 +661,16 @@ def parser() -> argparse.ArgumentParser:
     ri.set_defaults(func=cmd_remove_import)
 
     ev = sub.add_parser("eval", help="evaluate against the hand-labelled sets in tests/gold/")
-    ev.add_argument("what", choices=["obligations", "search", "themes"])
+    ev.add_argument("what", choices=["obligations", "search", "themes", "answers"])
     ev.add_argument("--all", action="store_true", help="list every miss")
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--compare-stock", action="store_true",
                     help="search: also rank with the stock model, before its adaptation to the corpus")
     ev.add_argument("--set", choices=["dev", "test", "blind", "all"], default="all",
                     help="search: the question set (dev: for choosing settings; test and blind: reported only)")
+    ev.add_argument("--dev", action="store_true",
+                    help="answers: the development questions (tests/gold/direct_answers_dev.jsonl) instead of the "
+                         "blind test set")
     ev.set_defaults(func=cmd_eval)
 
     th = sub.add_parser("themes", help="the themes of an instrument's provisions, with confidence and method")

@@ -103,6 +103,24 @@ class UnknownFormatError(PCGError):
     code = "E024"
 
 
+# --- kg serve's requests (E025–E026) ---------------------------------------------------------------
+
+
+class RequestError(PCGError):
+    """An HTTP request to ``kg serve`` that cannot be answered as sent: a route that does not exist, a
+    method it does not take, a parameter out of range, a question or request line over the size
+    limit. The API answers it as JSON with the HTTP status that says which (kg.api)."""
+
+    code = "E025"
+
+
+class InternalError(PCGError):
+    """``kg serve`` failed while answering a request: the answer is this code and a one-line reason,
+    never a traceback; the request may be tried again."""
+
+    code = "E026"
+
+
 # --- analyses, imports and what people ask for (E030–E036) ------------------------------------------
 
 
@@ -153,7 +171,7 @@ CATALOGUE: dict[str, type[PCGError]] = {kind.code: kind for kind in (
     SourceTextError, UnknownLayoutError, MetadataError, DuplicateInstrumentError, ValidationError, NoGraphError,
     UnknownInstrumentError, InvalidIdError, BuildIncompleteError, SearchInputError, EncoderError,
     EmbeddingModelError, QuestionEncoderError, ForbiddenQueryError, QuerySyntaxError, QueryTimeoutError,
-    EndpointError, UnknownFormatError, UnknownProvisionError, UnknownJurisdictionError, ImportExistsError,
+    EndpointError, UnknownFormatError, RequestError, InternalError, UnknownProvisionError, UnknownJurisdictionError, ImportExistsError,
     UserFileError, UsageError, UnclassifiedInstrumentError, UnknownImportError,
 )}
 

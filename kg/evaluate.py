@@ -462,3 +462,87 @@ def format_theme_eval(result: ThemeEval, show_errors: int = 30) -> str:
     if len(result.errors) > show_errors:
         lines.append(f"  … {len(result.errors) - show_errors} more (use --all)")
     return "\n".join(lines)
+
+
+# --- direct answers (kg eval answers) ----------------------------------------------------------
+# Kept apart from the search evaluation above: a different gold set and a different question
+# ("is the bearer or the term right?", not "is the provision ranked?").
+
+DIRECT_ANSWERS_GOLD = GOLD_DIR / "direct_answers.jsonl"  # blind test set: nothing is tuned on it
+DIRECT_ANSWERS_DEV = GOLD_DIR / "direct_answers_dev.jsonl"  # written for development
+
+
+def answer_matches(gold: dict, given: dict | None) -> bool:
+    """A direct answer is right when it is of the gold type and the gold answer, or one of its
+    ``also_accept`` forms, equals or appears as whole words in what was given (the bearer as written
+    or the actor's label; the defined term), both compared in lower case without articles or plural
+    endings: "the Minister" matches "Minister", "commercial organisations" matches "a commercial
+    organisation", and "Member States" matches "each Member State"."""
+    from kg.search.direct_answers import names
+
+    if given is None or given["kind"] != gold["type"]:
+        return False
+    said = [given["answer"]] + ([given["actor_label"]] if given.get("actor_label") else [])
+    return any(names(expected, text) for expected in [gold["answer"], *gold.get("also_accept", [])] for text in said)
+
+
+def _accuracy(outcomes: list[bool]) -> dict:
+    return {"questions": len(outcomes), "right": sum(outcomes),
+            "accuracy": round(sum(outcomes) / len(outcomes), 3) if outcomes else 0.0}
+
+
+def evaluate_answers(ask, gold_path: Path = DIRECT_ANSWERS_GOLD) -> dict:
+    """Accuracy of the direct answer (bearer or defined term) on each gold question, overall, by type
+    and by instrument, with the misses. A question spanning instruments has one gold row per
+    instrument; each is scored on the answer given for its instrument.
+
+    ``ask`` is kg.api.ask, handed in by the caller: kg.api stands in this module's layer, and
+    importing it from here would lift the import chain under kg.cli a floor too high."""
+    rows = read_jsonl(gold_path)
+    outcomes, misses, by_type, by_instrument, unanswered, cited = [], [], {}, {}, 0, 0
+    results: dict[str, object] = {}
+    for gold in rows:
+        if gold["question"] not in results:
+            results[gold["question"]] = ask(gold["question"], k=10, with_related=False)
+        result = results[gold["question"]]
+        given = next((a for a in result.answers if a.instrument == gold["instrument"]),
+                     result.answers[0] if result.answers else None)
+        given_row = given.as_dict() if given else None
+        right = answer_matches(gold, given_row)
+        unanswered += given is None
+        cited += right and any(_is_hit(given.provision, [p]) or _is_hit(p, [given.provision]) for p in gold["provisions"])
+        outcomes.append(right)
+        by_type.setdefault(gold["type"], []).append(right)
+        by_instrument.setdefault(gold["instrument"], []).append(right)
+        if not right:
+            misses.append({"question": gold["question"], "type": gold["type"], "gold": gold["answer"],
+                           "gold_provisions": gold["provisions"],
+                           "asked": result.asked.wording if result.asked else None,
+                           "got": given_row and {k: given_row[k] for k in ("answer", "actor_label", "provision", "score")}})
+    return {"gold": str(gold_path.relative_to(GOLD_DIR.parent.parent)) if gold_path.is_relative_to(GOLD_DIR.parent.parent)
+            else str(gold_path), **_accuracy(outcomes), "unanswered": unanswered,
+            # stricter: right, and from one of the gold provisions (or a provision inside or around one)
+            "right_with_gold_provision": cited,
+            "by_type": {t: _accuracy(v) for t, v in sorted(by_type.items())},
+            "by_instrument": {i: _accuracy(v) for i, v in sorted(by_instrument.items())}, "misses": misses}
+
+
+def format_answer_eval(table: dict, show_misses: int = 40) -> str:
+    lines = [f"Direct answers on {table['questions']} questions ({table['gold']}): accuracy {table['accuracy']:.3f} "
+             f"({table['right']} right, {table['right_with_gold_provision']} of them citing a gold provision; "
+             f"{table['unanswered']} without an answer)", "",
+             f"{'by type / instrument':42} {'n':>4} {'right':>6} {'accuracy':>9}"]
+    for group in ("by_type", "by_instrument"):
+        for name, row in table[group].items():
+            lines.append(f"{name:42} {row['questions']:>4} {row['right']:>6} {row['accuracy']:>9.3f}")
+        lines.append("")
+    lines.append(f"misses ({len(table['misses'])}):")
+    for miss in table["misses"][:show_misses]:
+        got = miss["got"]
+        said = f"{got['answer']!r} ({got['actor_label'] or '-'}) at {got['provision']}, score {got['score']}" if got \
+            else "no answer"
+        lines.append(f"  [{miss['type']}] {miss['question'][:100]!r}\n      gold {miss['gold']!r} at "
+                     f"{', '.join(miss['gold_provisions'])}; asked as {miss['asked']!r}; got {said}")
+    if len(table["misses"]) > show_misses:
+        lines.append(f"  … {len(table['misses']) - show_misses} more (use --all)")
+    return "\n".join(lines)

@@ -54,6 +54,7 @@ def _load(freeze: bool = False) -> None:
 
     try:
         from kg.search import answering, ranking
+        from kg.search.definitions import definitions
         from kg.search.question_embedding import question_model
 
         store = threading.Thread(target=_load_store, name="pcg-warm-up-store", daemon=True)
@@ -62,6 +63,7 @@ def _load(freeze: bool = False) -> None:
         question_model(index.encoder)
         store.join()
         answering.search("warm up", k=1)  # a real search: every cache the first answer reads is filled
+        definitions()  # what a direct answer to "what is … called?" reads
     except PCGError as error:  # no graph yet, say: the pages tell the user what to do
         log.info("search not warmed up: %s", error)
         return

@@ -115,6 +115,41 @@ def test_ask_page_says_when_the_question_names_an_instrument(built_graph):
     assert "ca-forced-labour-supply-chains-2023" in "\n".join(m.value for m in at.markdown)
 
 
+def test_ask_page_gives_the_direct_answer_before_the_provisions(built_graph):
+    at = run_app(page="ui/ask.py", q="Who must prepare a slavery and human trafficking statement?")
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["The answer the graph holds", "Provisions that answer, best first"]
+    text = "\n".join(m.value for m in at.markdown)
+    assert "<div class='direct-answer'>A commercial organisation within subsection (2)</div>" in text
+    assert "**Must:** prepare a slavery and human trafficking statement" in text
+    assert "Source: [s.54(1) Modern Slavery Act 2015](/browse?provision=uk-msa-2015%2Fs54%2F1)" in text
+    assert text.index("direct-answer") < text.index("**1. [")  # the answer first, then the ranked provisions
+
+
+def test_ask_page_answers_each_instrument_side_by_side(built_graph):
+    at = run_app(page="ui/ask.py", q="Who has to prepare a modern slavery statement under the UK Act and "
+                                     "under the Australian Act?")
+    assert not at.exception
+    assert at.subheader[0].value == "The answer the graph holds in each instrument"
+    captions = [c.value for c in at.caption]
+    assert "Modern Slavery Act 2015" in captions and "Modern Slavery Act 2018 (Cth)" in captions
+
+
+def test_ask_page_gives_the_defined_term(built_graph):
+    at = run_app(page="ui/ask.py", q="What does the CSDDD call a micro, small or medium-sized undertaking that "
+                                     "is not part of a large group?")
+    text = "\n".join(m.value for m in at.markdown)
+    assert "<div class='direct-answer'>SME</div>" in text and "defined term" in text
+    assert "provision=eu-csddd-2024%2Fart3%2F1%2Fi" in text
+
+
+def test_ask_page_without_a_confident_answer_shows_only_provisions(built_graph):
+    at = run_app(page="ui/ask.py", q="Who must water the plants in the embassy garden?")
+    assert not at.exception and not at.subheader
+    assert any("no provision answers it with confidence" in i.value for i in at.info)
+    assert "**1. [" in "\n".join(m.value for m in at.markdown)
+
+
 def test_ask_page_empty_question_shows_no_error(built_graph):
     at = run_app(page="ui/ask.py")
     assert not at.exception and not at.error

@@ -26,8 +26,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("kg.sparql", "kg.search"),  # SPARQL for people; retrieval (independent of each other: INDEPENDENT)
     ("kg.analysis",),  # themes, coherence, gaps, scorecard, reports, financial reach
     ("kg.build",),  # the pipeline, the extraction runner, membership imports
-    # the evaluation against tests/gold/; what the app loads at start; the app in a process of its own
-    ("kg.evaluate", "kg.warm_up", "kg.app_server"),
+    # the evaluation against tests/gold/; what the app loads at start; the app in a process of its own;
+    # the question-answering API, which kg serve mounts on the SPARQL endpoint: it reads search, so it
+    # stands above both kg.sparql and kg.search (INDEPENDENT) and is handed to the endpoint as a route
+    ("kg.evaluate", "kg.warm_up", "kg.app_server", "kg.api"),
     ("kg.cli",),  # the command line
     ("kg.__main__",),  # python -m kg
 ]

@@ -1,22 +1,30 @@
-"""Ask in plain words: the provisions that answer a question, cited, best first.
+"""Ask in plain words: the graph's direct answer first (who must, may or must not do it; what the
+term is), one card per instrument the question names, then the provisions that answer, cited, best
+first.
 
 The question is kept in the URL (``/ask?q=…``) so a search can be shared. Answers are the law's
-own words: no generated prose.
+own words and the graph's extracted norms and definitions: no generated prose.
 """
 
 import streamlit as st
 
 from ui import common
-from ui.cards import KIND_LABELS, NORMATIVE
+from ui.cards import BADGE, KIND_LABELS, NORMATIVE, highlighted
 
 EXAMPLES = [
     "Who has to report on forced labour in their supply chains?",
+    "Who must criminalise trafficking under the Palermo Protocol and the EU Anti-Trafficking Directive?",
+    "What does the CSDDD call a micro, small or medium-sized undertaking that is not part of a large group?",
     "Must victims get help even before they agree to testify?",
     "Can products made with forced labour be sold in the EU?",
     "Who approves and signs a modern slavery statement?",
     "When must a bank report a suspicious transaction to the FIU?",
     "Article 9(5) Palermo",
+    "What does 'obliged entity' mean in the AMLR?",
 ]
+
+
+MODAL_WORDS = {"obligation": "Must", "permission": "May", "prohibition": "Must not"}
 
 
 def highlight(text: str, sentence: str | None) -> str:
@@ -45,6 +53,35 @@ def answer_card(rank: int, hit: dict, titles: dict) -> None:
                 common.link(p.split("/", 1)[1], common.provision_link(p)) for p in hit["also"][:6]))
 
 
+def direct_answer_card(found: dict, titles: dict) -> None:
+    """The bearer and what it must do (or the term and its definition), with the provision cited."""
+    with st.container(border=True):
+        title = titles.get(found["instrument"], found["instrument"])
+        st.caption(common.md(title))
+        if found["kind"] == "bearer":
+            badges = "".join(f"<span class='badge' style='background:{BADGE.get(v, '#777')}'>{common.escape(v)}</span>"
+                             for v in (found["modality"], found["strength"]) if v)
+            st.markdown(f"<div class='direct-answer'>{common.escape(found['answer'])}</div>{badges}",
+                        unsafe_allow_html=True)
+            if found.get("actor_label") and found["actor_label"] != found["answer"]:
+                kind = KIND_LABELS.get(found["actor_kind"], found["actor_kind"] or "")
+                st.caption(common.md(f"{found['actor_label']} · {kind}"))
+            if found.get("action"):
+                st.markdown(f"**{MODAL_WORDS.get(found['modality'], 'Does')}:** {common.md(found['action'])}")
+            for label, values in (("Conditions", found["conditions"]), ("Exceptions", found["exceptions"])):
+                if values:
+                    st.markdown(f"**{label}:** " + common.md("; ".join(values)))
+            evidence = highlighted({"sentence": found["evidence"], "actor_text": found["answer"],
+                                    "action": found.get("action")})
+        else:
+            st.markdown(f"<div class='direct-answer'>{common.escape(found['answer'])}</div>"
+                        f"<span class='badge' style='background:#555'>defined term</span>", unsafe_allow_html=True)
+            text = found["evidence"]
+            evidence = common.escape(text[:700] + ("…" if len(text) > 700 else ""))
+        st.markdown(f"<div class='answer-text'>{evidence}</div>", unsafe_allow_html=True)
+        st.markdown("Source: " + common.link(found["citation"], common.provision_link(found["provision"])))
+
+
 def set_example(example: str) -> None:
     st.session_state["question"] = example
     st.query_params["q"] = example
@@ -54,7 +91,10 @@ st.title("Ask in plain words")
 st.caption("Type a question as you would ask a colleague, or a citation such as “s.54” or “Article 9(5) Palermo”. "
            "The answers are provisions, cited and quoted; nothing is paraphrased.")
 st.markdown("<style>.answer-text{white-space:pre-wrap;font-family:Georgia,serif} "
-            "mark{background:#fde7c1}</style>", unsafe_allow_html=True)
+            "mark{background:#fde7c1} mark.bearer{background:#cfe3f5} "
+            ".direct-answer{font-size:1.35rem;font-weight:600;margin-bottom:0.2rem} "
+            ".badge{display:inline-block;font-size:0.78rem;padding:1px 7px;border-radius:10px;margin-right:4px;"
+            "color:white}</style>", unsafe_allow_html=True)
 
 with common.friendly_errors():
     build = common.build_id()
@@ -78,15 +118,21 @@ with common.friendly_errors():
 
     if question.strip() or question:
         st.query_params["q"] = question
-        from kg.search.answering import search
+        from kg.api import ask
 
         with st.spinner("Searching the law… (the first question also loads the language model)"):
-            hits, notes = search(question, k=k, instruments=chosen_instruments or None,
-                                 jurisdictions=chosen_jurisdictions or None, actor_kinds=chosen_kinds or None,
-                                 modalities=chosen_modalities or None)
-        for note in notes:
+            result = ask(question, k=k, instruments=chosen_instruments or None,
+                         jurisdictions=chosen_jurisdictions or None, actor_kinds=chosen_kinds or None,
+                         modalities=chosen_modalities or None)
+        for note in result.notes:
             st.info(common.md(note))  # a note may quote the question
-        if not hits:
+        if result.answers:
+            st.subheader("The answer the graph holds" + (" in each instrument" if len(result.answers) > 1 else ""))
+            for column, found in zip(st.columns(len(result.answers)), result.answers):
+                with column:
+                    direct_answer_card(found.as_dict(), titles)
+            st.subheader("Provisions that answer, best first")
+        if not result.hits:
             st.warning("No provision matches. Try other words, or remove filters.")
-        for rank, hit in enumerate(hits, start=1):
+        for rank, hit in enumerate(result.hits, start=1):
             answer_card(rank, hit.as_dict(), titles)

@@ -7,5 +7,7 @@
 - ``units``: the index's units and points, and writing the index;
 - ``ranking``: the loaded index, dense and BM25 rankings fused;
 - ``instrument_names``, ``citations``, ``query_scope``: what a question names (a citation, instruments);
-- ``answering``: ``search()``, the cited hits for a question.
+- ``answering``: ``search()``, the cited hits for a question;
+- ``definitions``, ``direct_answers``: the corpus's defined terms; what a question asks (a bearer, a
+  term) and the norm or definition among its hits that answers it (joined with search in kg.api.ask).
 """

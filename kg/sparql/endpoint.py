@@ -12,20 +12,28 @@ Protocol: ``GET /query?query=…``, ``POST /query`` with a form field ``query`` 
 TSV; CONSTRUCT and DESCRIBE give Turtle (default), N-Triples or RDF/XML. Every answer carries CORS
 headers and ``OPTIONS`` preflights are answered, so a query page on another origin (YASGUI) can use
 it. Refusals are ``400`` (``403`` for updates and writes) with the reason as plain text.
+
+Other modules may serve routes beside the protocol (:data:`Route`): ``kg serve`` mounts the
+question-answering API (kg.api) under ``/api``. The endpoint only hands such a request over and sends
+back what it gets, so SPARQL for people stays independent of search.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 import queue
 import threading
 import urllib.parse
+from collections.abc import Callable, Mapping
+from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from kg.errors import EndpointError, PCGError, QueryTimeoutError
+from kg.errors import EndpointError, InternalError, PCGError, QueryTimeoutError, RequestError
 from kg.ports import free_port, require_free
 from kg.sparql.read_only import CheckedQuery, check_read_only
 from kg.sparql.result_formats import results_format, serialize as serialize_results
@@ -44,6 +52,10 @@ SELECT_TYPES = [("application/sparql-results+json", "json"), ("application/json"
                 ("text/tab-separated-values", "tsv")]
 GRAPH_TYPES = [("text/turtle", RdfFormat.TURTLE), ("application/n-triples", RdfFormat.N_TRIPLES),
                ("application/rdf+xml", RdfFormat.RDF_XML)]
+# A route served beside the protocol: (method, request target with its query string, headers) →
+# (status, body, media type). Registered by path prefix ("/api" serves "/api" and "/api/…").
+Route = Callable[[str, str, Message], tuple[int, bytes, str]]
+log = logging.getLogger("pcg.endpoint")
 USAGE = ("Read-only SPARQL 1.1 endpoint of the Policy Coherence Graph.\n"
          "Send a query to /query: GET ?query=…, or POST a form field 'query' or an application/sparql-query body.\n"
          "Updates and SERVICE (federated queries) are refused.\n")
@@ -148,7 +160,18 @@ def body_of(result: QueryResult, accept: str) -> tuple[bytes, str]:
     return serialize_results(result, name), results_format(name).media_type
 
 
-def handler_for(pool: WorkerPool, build_root: str, timeout: float):
+def error_json(error: PCGError) -> bytes:
+    """An error as the API and the protocol-level refusals send it: its code and its message."""
+    return json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False).encode("utf-8")
+
+
+def route_for(routes: Mapping[str, Route], path: str) -> Route | None:
+    return next((serve for prefix, serve in routes.items() if path == prefix or path.startswith(prefix + "/")), None)
+
+
+def handler_for(pool: WorkerPool, build_root: str, timeout: float, routes: Mapping[str, Route] | None = None):
+    routes = dict(routes or {})
+
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
@@ -168,11 +191,24 @@ def handler_for(pool: WorkerPool, build_root: str, timeout: float):
         def _text(self, status: int, text: str) -> None:
             self._send(status, (text + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """Requests the HTTP layer refuses before a route sees them (a request line over 64 KB, a
+            malformed request): the status with a coded JSON reason, as the API answers, not an HTML page."""
+            self.close_connection = True
+            try:
+                self._send(code, error_json(RequestError(message or explain or self.responses.get(code, ("",))[0])),
+                           "application/json")
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
         def _handle(self) -> None:
             try:
                 length = content_length(self.headers)
                 body = self.rfile.read(length) if length else b""
                 route = urllib.parse.urlsplit(self.path).path.rstrip("/") or "/"
+                served = route_for(routes, route)
+                if served is not None:
+                    return self._send(*served(self.command, self.path, self.headers))
                 if route.endswith("/update") or self.command not in ("GET", "POST", "HEAD"):
                     raise Refusal(403, "this endpoint is read-only: updates and writes are refused")
                 if route == "/" and self.command in ("GET", "HEAD"):
@@ -188,7 +224,10 @@ def handler_for(pool: WorkerPool, build_root: str, timeout: float):
                 data, media_type = body_of(result, self.headers.get("Accept", ""))
                 self._send(200, data, media_type)
             except Refusal as refusal:
-                self._text(refusal.status, refusal.message)
+                if route_for(routes, urllib.parse.urlsplit(self.path).path):  # the API answers in JSON
+                    self._send(refusal.status, error_json(RequestError(refusal.message)), "application/json")
+                else:
+                    self._text(refusal.status, refusal.message)
             except QueryTimeoutError as err:
                 self._text(503, f"{err.code}: {err.message}")
             except PCGError as err:
@@ -197,6 +236,9 @@ def handler_for(pool: WorkerPool, build_root: str, timeout: float):
                 self._text(400, f"the query is not valid UTF-8 (byte {err.start})")
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client left; nothing to answer
+            except Exception as err:  # noqa: BLE001 - a request must get an answer, never a traceback
+                log.exception("request %s %s failed", self.command, self.path[:200])
+                self._text(500, f"{InternalError.code}: the server failed while answering ({type(err).__name__})")
 
         do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = do_PATCH = _handle
 
@@ -222,10 +264,11 @@ class QuietServer(ThreadingHTTPServer):
 class SparqlEndpoint:
     """The server (a thread of this process) and its query workers, stopped together."""
 
-    def __init__(self, host: str, port: int, build_root: str, timeout: float, workers: int | None = None):
+    def __init__(self, host: str, port: int, build_root: str, timeout: float, workers: int | None = None,
+                 routes: Mapping[str, Route] | None = None):
         self.pool = WorkerPool(workers or max(2, min(4, os.cpu_count() or 2)))
         self.pool.warm(build_root)
-        self.http = QuietServer((host, port), handler_for(self.pool, build_root, timeout))
+        self.http = QuietServer((host, port), handler_for(self.pool, build_root, timeout, routes))
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.http.serve_forever, name="pcg-endpoint", daemon=True)
         self.thread.start()
@@ -246,15 +289,17 @@ class SparqlEndpoint:
 
 
 def start_endpoint(location: Path | None = None, host: str = "127.0.0.1", port: int | None = None,
-                   timeout_s: int | None = None) -> tuple[SparqlEndpoint, str]:
+                   timeout_s: int | None = None, routes: Mapping[str, Route] | None = None
+                   ) -> tuple[SparqlEndpoint, str]:
     """The endpoint over the current build (or the build folder ``location``), answering in this
     process, and its query URL (``http://host:port/query``). It serves the build it started with; a
-    build writes a *new* folder, so serving never blocks a rebuild: restart it to serve the newer one."""
+    build writes a *new* folder, so serving never blocks a rebuild: restart it to serve the newer one.
+    ``routes``: what else it serves, by path prefix (:data:`Route`)."""
     port = port or free_port()
     require_free(host, port)
     build_root = str(location or require_current_build().root)
     try:
-        endpoint = SparqlEndpoint(host, port, build_root, float(timeout_s or DEFAULT_TIMEOUT_S))
+        endpoint = SparqlEndpoint(host, port, build_root, float(timeout_s or DEFAULT_TIMEOUT_S), routes=routes)
     except OSError as err:
         raise EndpointError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
     return endpoint, f"http://{host}:{port}/query"
