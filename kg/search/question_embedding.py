@@ -3,7 +3,7 @@ kg.search.adaptation), computed with NumPy.
 
 A question is a few dozen word pieces. Importing torch and transformers to encode it cost a new
 app process seconds: its first answer took 16 s when questions were encoded with torch, and takes
-3.6 s (median) from the app's start now (bench/app_first_answer_bench.py); NumPy, the tokenizers
+4.9 s (median) from the app's start now, direct answers included (bench/app_first_answer_bench.py); NumPy, the tokenizers
 library and safetensors load in a fraction of a second, and encode a question in a few
 milliseconds. The build embeds thousands of provisions in batches with torch
 (kg.search.text_embeddings.MeanPoolingEncoder). tests/test_embeddings.py checks that both give
