@@ -30,17 +30,17 @@ from dataclasses import dataclass
 from email.message import Message
 
 from kg.errors import (EmbeddingModelError, EncoderError, InternalError, NoGraphError, PCGError,
-                       QuestionEncoderError, RequestError)
+                       QuestionEncoderError, RequestError, error_json)
 from kg.search.answering import MAX_QUERY_CHARS, Hit, clean_query, search
 from kg.search.direct_answers import CANDIDATE_HITS, Asked, DirectAnswer, direct_answers
 
 log = logging.getLogger("pcg.api")
+JSON_TYPE = "application/json"
 PREFIX = "/api"
 MAX_K = 50
 DEFAULT_K = 10
 ANSWER_HITS = 5  # provisions after a direct answer, unless k asks for more
 SNIPPET_CHARS = 500
-JSON_TYPE = "application/json"
 # Errors that mean the server cannot answer yet (no graph, no encoder), not that the request is wrong
 NOT_READY = (NoGraphError, EncoderError, EmbeddingModelError, QuestionEncoderError)
 
@@ -100,24 +100,16 @@ def handle(method: str, target: str, headers: Message) -> tuple[int, bytes, str]
         if route not in ROUTES:
             raise Refused(404, RequestError(f"no such resource: {route or '/'}; the API serves "
                                             + ", ".join(sorted(ROUTES))))
-        return 200, _json(ROUTES[route](_parameters(parts.query))), JSON_TYPE
+        return 200, json.dumps(ROUTES[route](_parameters(parts.query)), ensure_ascii=False).encode("utf-8"), JSON_TYPE
     except Refused as refused:
-        return refused.status, _error(refused.error), JSON_TYPE
+        return refused.status, error_json(refused.error), JSON_TYPE
     except NOT_READY as error:
-        return 503, _error(error), JSON_TYPE
+        return 503, error_json(error), JSON_TYPE
     except PCGError as error:  # what search refuses (an empty question, an unknown instrument): E010
-        return 400, _error(error), JSON_TYPE
+        return 400, error_json(error), JSON_TYPE
     except Exception as error:  # noqa: BLE001 - the answer is a code and a reason, never a traceback
         log.exception("API request %s failed", target[:200])
-        return 500, _error(InternalError(f"the server failed while answering ({type(error).__name__})")), JSON_TYPE
-
-
-def _json(data: dict) -> bytes:
-    return json.dumps(data, ensure_ascii=False).encode("utf-8")
-
-
-def _error(error: PCGError) -> bytes:
-    return _json({"error": {"code": error.code, "message": error.message}})
+        return 500, error_json(InternalError(f"the server failed while answering ({type(error).__name__})")), JSON_TYPE
 
 
 def _parameters(query: str) -> dict[str, list[str]]:

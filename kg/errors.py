@@ -180,3 +180,11 @@ def from_code(code: str, message: str, *, path: str | None = None, line: int | N
     """The error another process reported by its code, message and place, as the class of that code
     (a code the catalogue does not hold comes back as the base class, code E000)."""
     return CATALOGUE.get(code, PCGError)(message, path=path, line=line)
+
+
+def error_json(error: PCGError) -> bytes:
+    """An error as ``kg serve`` sends it in JSON (the API, and refusals before a route is reached):
+    ``{"error": {"code": …, "message": …}}``."""
+    import json
+
+    return json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False).encode("utf-8")

@@ -222,7 +222,7 @@ class _Ranked:
 def _ranked(returned: list[str], gold: list[str]) -> _Ranked:
     first, reached, gains = None, set(), []
     for rank, provision in enumerate(returned, start=1):
-        matched = [g for g in gold if provision == g or provision.startswith(g + "/")]
+        matched = [g for g in gold if _is_hit(provision, [g])]
         if matched and first is None:
             first = rank
         if rank <= NDCG_AT:

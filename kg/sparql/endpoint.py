@@ -20,7 +20,6 @@ back what it gets, so SPARQL for people stays independent of search.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import queue
@@ -33,7 +32,7 @@ from pathlib import Path
 
 from pyoxigraph import BlankNode, Literal, NamedNode, RdfFormat, Triple, serialize
 
-from kg.errors import EndpointError, InternalError, PCGError, QueryTimeoutError, RequestError
+from kg.errors import EndpointError, InternalError, PCGError, QueryTimeoutError, RequestError, error_json
 from kg.ports import free_port, require_free
 from kg.sparql.read_only import CheckedQuery, check_read_only
 from kg.sparql.result_formats import results_format, serialize as serialize_results
@@ -158,11 +157,6 @@ def body_of(result: QueryResult, accept: str) -> tuple[bytes, str]:
         return serialize(triples, format=fmt), media_type
     media_type, name = negotiate(accept, SELECT_TYPES)
     return serialize_results(result, name), results_format(name).media_type
-
-
-def error_json(error: PCGError) -> bytes:
-    """An error as the API and the protocol-level refusals send it: its code and its message."""
-    return json.dumps({"error": {"code": error.code, "message": error.message}}, ensure_ascii=False).encode("utf-8")
 
 
 def route_for(routes: Mapping[str, Route], path: str) -> Route | None:

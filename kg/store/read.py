@@ -63,7 +63,7 @@ def memberships() -> list[Membership]:
 
 @loaded_once(maxsize=2)
 def _memberships(build_id: str, endpoint: tuple | None) -> tuple[Membership, ...]:
-    rows = sorted(select_named(store(), "coordination_memberships"), key=_in_file_order)
+    rows = _in_file_order(select_named(store(), "coordination_memberships"))
     return tuple(Membership(
         row=r["row"], body_id=r["bodyId"], body_name=r["bodyName"], level=r["level"], jurisdiction=r["jurisdiction"],
         member_name=r["member"], member_kind=r["kind"], member_kind_as_coded=r["kindAsCoded"], role=r["role"],
@@ -79,19 +79,20 @@ def partnerships() -> list[Partnership]:
 
 @loaded_once(maxsize=2)
 def _partnerships(build_id: str, endpoint: tuple | None) -> tuple[Partnership, ...]:
-    rows = sorted(select_named(store(), "coordination_partnerships"), key=_in_file_order)
+    rows = _in_file_order(select_named(store(), "coordination_partnerships"))
     return tuple(Partnership(row=r["row"], name=r["name"], jurisdiction=r["jurisdiction"], kind=r["kind"],
                              participants=participant_names(r["participants"]), source_url=r["source"],
                              source_quote=r["quote"]) for r in rows)
 
 
-def _in_file_order(row: dict) -> tuple:
-    """The order the build read the rows in: the shipped data first, then the imported lists by file
+def _in_file_order(rows: list[dict]) -> list[dict]:
+    """Rows in the order the build read them: the shipped data first, then the imported lists by file
     name (as kg.build.pipeline reads them), each file in line order."""
     from kg.rdf.coordination import SHIPPED_GRAPH
     from kg.rdf.terms import graph_iri
 
-    return row["graph"] != graph_iri(SHIPPED_GRAPH).value, row["dataFile"], row["row"]
+    shipped = graph_iri(SHIPPED_GRAPH).value
+    return sorted(rows, key=lambda row: (row["graph"] != shipped, row["dataFile"], row["row"]))
 
 
 def coordination_row_errors() -> list[str]:
