@@ -367,6 +367,9 @@ def cmd_eval(args) -> int:
     from kg import evaluate
 
     if args.what == "search":
+        if args.set not in (*evaluate.SEARCH_SETS, "all"):
+            raise UsageError(f"search has no question set {args.set!r}; its sets are "
+                             f"{', '.join(evaluate.SEARCH_SETS)} and all")
         sets = evaluate.SEARCH_SETS if args.set == "all" else (args.set,)
         report = evaluate.evaluate_search(sets, compare_stock=args.compare_stock)
         print(json.dumps(report, indent=2) if args.json else evaluate.format_search_eval(report))
@@ -374,9 +377,14 @@ def cmd_eval(args) -> int:
     if args.what == "answers":
         from kg.api import ask
 
-        table = evaluate.evaluate_answers(ask, evaluate.DIRECT_ANSWERS_DEV if args.dev else evaluate.DIRECT_ANSWERS_GOLD)
-        print(json.dumps(table, indent=1, ensure_ascii=False) if args.json
-              else evaluate.format_answer_eval(table, 10_000 if args.all else 40))
+        chosen = "dev" if args.dev else args.set
+        if chosen not in (*evaluate.DIRECT_ANSWER_SETS, "all"):
+            raise UsageError(f"answers has no question set {chosen!r}; its sets are "
+                             f"{', '.join(evaluate.DIRECT_ANSWER_SETS)} and all")
+        names = list(evaluate.DIRECT_ANSWER_SETS) if chosen == "all" else [chosen]
+        tables = {name: evaluate.evaluate_answers(ask, evaluate.DIRECT_ANSWER_SETS[name]) for name in names}
+        print(json.dumps(tables, indent=1, ensure_ascii=False) if args.json
+              else "\n\n".join(evaluate.format_answer_eval(t, 10_000 if args.all else 40) for t in tables.values()))
         return 0
     run, show, limit = {
         "themes": (evaluate.evaluate_themes, evaluate.format_theme_eval, 30),
@@ -666,11 +674,10 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--compare-stock", action="store_true",
                     help="search: also rank with the stock model, before its adaptation to the corpus")
-    ev.add_argument("--set", choices=["dev", "test", "blind", "all"], default="all",
-                    help="search: the question set (dev: for choosing settings; test and blind: reported only)")
-    ev.add_argument("--dev", action="store_true",
-                    help="answers: the development questions (tests/gold/direct_answers_dev.jsonl) instead of the "
-                         "blind test set")
+    ev.add_argument("--set", choices=["dev", "test", "blind", "blind2", "all"], default="all",
+                    help="search and answers: the question set (dev: for choosing settings; the others are reported "
+                         "only). search: dev, test, blind; answers: dev, blind, blind2")
+    ev.add_argument("--dev", action="store_true", help="answers: the same as --set dev")
     ev.set_defaults(func=cmd_eval)
 
     th = sub.add_parser("themes", help="the themes of an instrument's provisions, with confidence and method")

@@ -470,6 +470,9 @@ def format_theme_eval(result: ThemeEval, show_errors: int = 30) -> str:
 
 DIRECT_ANSWERS_GOLD = GOLD_DIR / "direct_answers.jsonl"  # blind test set: nothing is tuned on it
 DIRECT_ANSWERS_DEV = GOLD_DIR / "direct_answers_dev.jsonl"  # written for development
+# a second blind set, by another annotator who saw only the law texts, measured once its first run
+DIRECT_ANSWERS_BLIND2 = GOLD_DIR / "direct_answers_blind2.jsonl"
+DIRECT_ANSWER_SETS = {"dev": DIRECT_ANSWERS_DEV, "blind": DIRECT_ANSWERS_GOLD, "blind2": DIRECT_ANSWERS_BLIND2}
 
 
 def answer_matches(gold: dict, given: dict | None) -> bool:

@@ -7,14 +7,17 @@ from __future__ import annotations
 import json
 
 from kg.api import ask
-from kg.evaluate import DIRECT_ANSWERS_DEV, DIRECT_ANSWERS_GOLD, evaluate_answers
+from kg.evaluate import DIRECT_ANSWERS_BLIND2, DIRECT_ANSWERS_DEV, DIRECT_ANSWERS_GOLD, evaluate_answers
 from tests.conftest import run_cli
 
 # Measured when these were set (kg eval answers): 0.962 on the 78 development questions, which the
 # method was built on, and 0.836 on the 73 blind questions (never tuned on; see the README for the
-# two runs); a margin of two or three questions under each.
-DEV_FLOOR = 0.93
+# two runs); a margin of two or three questions under each. Since search's BM25 stems consistently
+# and weighs more in the fusion (chosen on search's dev questions): dev 0.936, blind 0.849, and 0.885
+# on the second blind set (96 questions; 0.865 on its first run, before that change).
+DEV_FLOOR = 0.91
 BLIND_FLOOR = 0.80
+BLIND2_FLOOR = 0.85  # the target
 
 
 def test_who_must_is_answered_with_the_bearer_and_its_provision(built_graph):
@@ -61,6 +64,12 @@ def test_accuracy_on_the_blind_test_set(built_graph):
     table = evaluate_answers(ask, DIRECT_ANSWERS_GOLD)
     assert table["questions"] >= 40 and set(table["by_type"]) == {"bearer", "definition"}
     assert table["accuracy"] >= BLIND_FLOOR, table["misses"]
+
+
+def test_accuracy_on_the_second_blind_set(built_graph):
+    table = evaluate_answers(ask, DIRECT_ANSWERS_BLIND2)
+    assert table["questions"] >= 40 and set(table["by_type"]) == {"bearer", "definition"}
+    assert table["accuracy"] >= BLIND2_FLOOR, table["misses"]
 
 
 def test_the_cli_answers_in_text_and_json(built_graph):

@@ -26,3 +26,12 @@ def test_a_question_in_british_spelling_shares_words_with_an_american_text():
 
 def test_verb_forms_across_spellings_have_one_root():
     assert verb_root("authorise") == verb_root("authorizing") == verb_root("authorised")
+
+
+@pytest.mark.parametrize("forms", [
+    ("state", "states"), ("measure", "measures"), ("require", "required", "requires", "requiring"),
+    ("employee", "employees"), ("issue", "issued", "issues"), ("entity", "entities"), ("body", "bodies"),
+    ("enforce", "enforcement"), ("agree", "agreed"), ("purpose", "purposes"),
+])
+def test_a_words_forms_have_one_stem(forms):
+    assert len({stem(word) for word in forms}) == 1, {word: stem(word) for word in forms}
