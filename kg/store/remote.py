@@ -22,9 +22,10 @@ Protocol choices that every engine answers (tried on an Oxigraph server and Virt
   refuses one (Virtuoso's parser gives up near 5,000). Not atomic: readers may see a half-loaded
   graph while a build runs.
 - An answer the endpoint cut at its result cap (Virtuoso's ``ResultSetMaxRows``, 10,000 by default,
-  said only in an ``X-SPARQL-MaxRows`` header) is refused with E027, never read as complete; the
-  whole-store read (:meth:`RemoteStore.quads_for_pattern`, used by ``kg export``) pages by subject
-  hash until each page is whole, and checks the total against ``COUNT``.
+  said only in an ``X-SPARQL-MaxRows`` header on a SELECT's answer; a CONSTRUCT's is cut with no
+  word at all) is refused with E027, never read as complete; the whole-store read
+  (:meth:`RemoteStore.quads_for_pattern`, used by ``kg export``) selects each graph's triples in
+  pages by subject hash until each page is whole, and checks each graph's total against ``COUNT``.
 - Credentials (HTTP Basic or Digest) come from the environment or netrc (kg.store.remote_auth).
 """
 
@@ -236,17 +237,18 @@ class RemoteStore:
 
     def _graph_triples(self, graph: str, hashed: str = "") -> list[Triple]:
         """The graph's triples whose subject's MD5 starts with ``hashed``: whole, else 16 pages each
-        one hex digit longer (where the endpoint caps an answer)."""
+        one hex digit longer (where the endpoint caps an answer). A SELECT, not a CONSTRUCT: Virtuoso
+        cuts a CONSTRUCT at its cap without a word, and a SELECT with its header."""
         test = f" FILTER(STRSTARTS(MD5(STR(?s)), \"{hashed}\"))" if hashed else ""
-        text = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}{test} }}"
-        body, headers = self._post(self.query_url, [("query", text)], N_TRIPLES)
+        text = f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}{test} }}"
+        body, headers = self._post(self.query_url, [("query", text)], RESULTS_JSON)
         try:
             self._check_complete(body, headers, text)
         except TruncatedResultError:
             if len(hashed) >= 4:  # 65,536 pages and still capped: the cap is not worth paging under
                 raise
             return [t for digit in HASH_DIGITS for t in self._graph_triples(graph, hashed + digit)]
-        return list(parse(body, format=RdfFormat.N_TRIPLES))
+        return [Triple(r["s"], r["p"], r["o"]) for r in parse_query_results(body, format=QueryResultsFormat.JSON)]
 
     def _count(self, text: str) -> int:
         body, _ = self._post(self.query_url, [("query", text)], RESULTS_JSON)

@@ -82,6 +82,7 @@ def virtuoso_binary() -> str:
 
 def write_ini(folder: Path, host: str, sql_port: int, http_port: int, *, result_cap: int = RESULT_CAP,
               timeout_s: int = 120) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(folder=folder.resolve(), host=host, sql_port=sql_port, http_port=http_port,
                               result_cap=result_cap, timeout_s=timeout_s), encoding="utf-8")
@@ -107,7 +108,6 @@ def start_virtuoso(folder: Path, host: str = "127.0.0.1", *, result_cap: int = R
     """A Virtuoso server with its database in ``folder``, once it answers: the process, the query
     URL, the update URL (Digest authentication), the user and its password. Stop it with
     :func:`stop_virtuoso`."""
-    folder.mkdir(parents=True, exist_ok=True)
     sql_port, http_port = free_port(), free_port()
     while http_port == sql_port:
         http_port = free_port()
