@@ -35,9 +35,10 @@ import json
 import re
 import urllib.error
 import urllib.parse
+import urllib.request
 from collections.abc import Iterable, Iterator
 
-from pyoxigraph import QueryResultsFormat, Quad, RdfFormat, Triple, parse, parse_query_results
+from pyoxigraph import NamedNode, QueryResultsFormat, Quad, RdfFormat, Triple, parse, parse_query_results
 
 from kg.config import sparql_insert_chunk
 from kg.errors import EndpointError, QueryTimeoutError, TruncatedResultError, UsageError
@@ -80,26 +81,18 @@ def dataset_fields(graphs: Iterable[str]) -> list[tuple[str, str]]:
     return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
 
 
-def deskolemised_json(body: bytes, prefix: str) -> tuple[bytes, int]:
-    """A SPARQL JSON answer with skolem IRIs turned back into blank nodes, and its number of rows."""
+def deskolemised_json(body: bytes, prefix: str) -> bytes:
+    """A SPARQL JSON answer with the skolem IRIs in it turned back into their blank nodes."""
+    if prefix.encode("utf-8") not in body.replace(b"\\/", b"/"):
+        return body
     answer = json.loads(body)
-    rows = answer.get("results", {}).get("bindings", [])
-    changed = False
-    for row in rows:
+    for row in answer.get("results", {}).get("bindings", []):
         for value in row.values():
-            if value.get("type") == "uri" and value.get("value", "").startswith(prefix):
-                blank = deskolemise_iri(value["value"], prefix)
-                if blank is not None:
-                    value.update(type="bnode", value=blank)
-                    changed = True
-    return (json.dumps(answer).encode("utf-8") if changed else body), len(rows)
-
-
-def deskolemise_iri(iri: str, prefix: str) -> str | None:
-    from pyoxigraph import NamedNode
-
-    term = deskolemise(NamedNode(iri), prefix)
-    return None if isinstance(term, NamedNode) else term.value
+            if value.get("type") == "uri":
+                term = deskolemise(NamedNode(value["value"]), prefix)
+                if not isinstance(term, NamedNode):
+                    value.update(type="bnode", value=term.value)
+    return json.dumps(answer).encode("utf-8")
 
 
 def insert_chunk_setting() -> int:
@@ -134,8 +127,6 @@ class RemoteStore:
     def _send(self, url: str, fields: list[tuple[str, str]], accept: str | None = None,
               timeout: float | None = None) -> tuple[bytes, dict]:
         """POST ``fields`` as a URL-encoded form; the body and headers, or :class:`Refused`."""
-        import urllib.request
-
         headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
         if accept:
             headers["Accept"] = accept
@@ -202,7 +193,7 @@ class RemoteStore:
             prefix = genid_prefix()
             return [Triple(deskolemise(t.subject, prefix), t.predicate, deskolemise(t.object, prefix))
                     for t in parse(body, format=RdfFormat.N_TRIPLES)]
-        body, _ = deskolemised_json(body, genid_prefix())
+        body = deskolemised_json(body, genid_prefix())
         self._check_complete(body, headers, text)
         return parse_query_results(body, format=QueryResultsFormat.JSON)
 
@@ -223,8 +214,6 @@ class RemoteStore:
         if any(t is not None for t in (subject, predicate, obj, graph_name)):
             raise NotImplementedError("a remote store lists all its quads only")
         prefix = genid_prefix()
-        from pyoxigraph import NamedNode
-
         for graph in self.graphs():
             triples = self._graph_triples(graph)
             expected = self._count(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
@@ -260,10 +249,13 @@ class RemoteStore:
 
     # --- writing ----------------------------------------------------------------------------------
 
-    def update(self, update: str) -> None:
+    def _update_url(self) -> str:
         if not self.update_url:
             raise EndpointError("no SPARQL update URL is configured (PCG_SPARQL_UPDATE_URL or --update-endpoint)")
-        self._post(self.update_url, [("update", update)])
+        return self.update_url
+
+    def update(self, update: str) -> None:
+        self._post(self._update_url(), [("update", update)])
 
     def replace_graphs(self, quads: Iterable) -> int:
         """Replace each named graph that ``quads`` fills; returns the number of quads sent. Blank nodes
@@ -285,14 +277,13 @@ class RemoteStore:
         return sent
 
     def _insert(self, graph: str, triples: list[str]) -> None:
-        if not self.update_url:
-            raise EndpointError("no SPARQL update URL is configured (PCG_SPARQL_UPDATE_URL or --update-endpoint)")
+        url = self._update_url()
         text = "INSERT DATA { GRAPH " + graph + " {\n" + "\n".join(triples) + "\n} }"
         try:
-            self._send(self.update_url, [("update", text)])
+            self._send(url, [("update", text)])
         except Refused as refused:
             if refused.status in (401, 403) or len(triples) <= MIN_INSERT_CHUNK:
-                raise self._error(self.update_url, refused) from None
+                raise self._error(url, refused) from None
             self.refusals.append((len(triples), refused.status, refused.first_line[:200]))
             self.insert_chunk = max(MIN_INSERT_CHUNK, len(triples) // 2)
             half = len(triples) // 2

@@ -13,7 +13,7 @@ updates to ``/sparql-auth`` (HTTP Digest, user ``dba``). The engine keeps its de
 values come in a ``VALUES`` block, the only way the SPARQL protocol can bind them — a one-row
 lookup that answers in 0.5 s is estimated at 120,000 s, and larger ones overflow to negative
 estimates — so with a limit set, the readers' bound queries are refused before they run. No query
-text avoids it; an engine set up that way needs ``MaxQueryCostEstimationTime = 0`` or no such line.
+text avoids it; an engine set up that way needs the line left out.
 """
 
 from __future__ import annotations
