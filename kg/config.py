@@ -8,6 +8,10 @@
 - ``PCG_SPARQL_QUERY_URL`` / ``PCG_SPARQL_UPDATE_URL``: a SPARQL 1.1 endpoint that the build loads
   into and every query reads from, instead of the embedded store (the update URL defaults to the
   query URL with ``/query`` replaced by ``/update``, as on an Oxigraph server).
+- ``PCG_SPARQL_USER`` / ``PCG_SPARQL_PASSWORD``: credentials for that endpoint (HTTP Basic or
+  Digest, as the server asks; without them a netrc entry for its host is used, kg.store.remote_auth).
+- ``PCG_SPARQL_INSERT_CHUNK``: triples per ``INSERT DATA`` request when loading it (default 2,000;
+  halved whenever the endpoint refuses a request, kg.store.remote).
 """
 
 from __future__ import annotations
@@ -60,3 +64,17 @@ def sparql_endpoint() -> tuple[str, str | None] | None:
     if not update_url and query_url.rstrip("/").endswith("/query"):
         update_url = query_url.rstrip("/")[: -len("query")] + "update"
     return query_url, update_url or None
+
+
+def sparql_credentials() -> tuple[str, str] | None:
+    """(user, password) for the remote store from ``PCG_SPARQL_USER`` / ``PCG_SPARQL_PASSWORD``, or
+    None (then a netrc entry may give them)."""
+    user = os.environ.get("PCG_SPARQL_USER", "")
+    if not user:
+        return None
+    return user, os.environ.get("PCG_SPARQL_PASSWORD", "")
+
+
+def sparql_insert_chunk() -> str:
+    """``PCG_SPARQL_INSERT_CHUNK`` as written (kg.store.remote reads it as a number of triples)."""
+    return os.environ.get("PCG_SPARQL_INSERT_CHUNK", "").strip()

@@ -69,7 +69,7 @@ class QuestionEncoderError(PCGError):
     code = "E013"
 
 
-# --- SPARQL (E020–E024) -----------------------------------------------------------------------------
+# --- SPARQL (E020–E024, E027) ------------------------------------------------------------------------
 
 
 class ForbiddenQueryError(PCGError):
@@ -101,6 +101,13 @@ class UnknownFormatError(PCGError):
     """A results or export format that does not exist."""
 
     code = "E024"
+
+
+class TruncatedResultError(PCGError):
+    """A remote SPARQL endpoint answered with fewer rows than the query has (its result cap, e.g.
+    Virtuoso's ``ResultSetMaxRows``): refused rather than read as complete."""
+
+    code = "E027"
 
 
 # --- kg serve's requests (E025–E026) ---------------------------------------------------------------
@@ -171,7 +178,7 @@ CATALOGUE: dict[str, type[PCGError]] = {kind.code: kind for kind in (
     SourceTextError, UnknownLayoutError, MetadataError, DuplicateInstrumentError, ValidationError, NoGraphError,
     UnknownInstrumentError, InvalidIdError, BuildIncompleteError, SearchInputError, EncoderError,
     EmbeddingModelError, QuestionEncoderError, ForbiddenQueryError, QuerySyntaxError, QueryTimeoutError,
-    EndpointError, UnknownFormatError, RequestError, InternalError, UnknownProvisionError, UnknownJurisdictionError, ImportExistsError,
+    EndpointError, UnknownFormatError, TruncatedResultError, RequestError, InternalError, UnknownProvisionError, UnknownJurisdictionError, ImportExistsError,
     UserFileError, UsageError, UnclassifiedInstrumentError, UnknownImportError,
 )}
 

@@ -58,12 +58,9 @@ def all_quads(store=None) -> list[Quad]:
     from kg.store import read
 
     store = store if store is not None else read.store()
-    if hasattr(store, "quads_for_pattern"):
-        quads = list(store.quads_for_pattern(None, None, None, None))
-    else:  # a remote endpoint: read the named graphs through the protocol
-        rows = store.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        quads = [Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows]
-    return quads
+    # a remote store reads its project graphs whole, paging under the endpoint's result cap and
+    # checking each graph's count (kg.store.remote): an export is complete or refused (E027)
+    return list(store.quads_for_pattern(None, None, None, None))
 
 
 def union_triples(quads: list[Quad]) -> list:

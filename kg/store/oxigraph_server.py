@@ -39,13 +39,16 @@ def server_command(location: Path, host: str, port: int, timeout_s: int | None =
     return command
 
 
-def wait_until_up(process: subprocess.Popen, url: str, seconds: float = 30) -> None:
-    """Wait until the server answers a query, or say why it did not start."""
+def wait_until_up(process: subprocess.Popen, url: str, seconds: float = 30, log: Path | None = None) -> None:
+    """Wait until the server answers a query, or say why it did not start (from its standard error,
+    or the ``log`` file it writes)."""
     deadline = time.monotonic() + seconds
     probe = url + "?query=" + urllib.parse.quote("ASK {}")
     while time.monotonic() < deadline:
         if process.poll() is not None:
             err = process.stderr.read().decode("utf-8", "replace") if process.stderr else ""
+            if log is not None and log.exists():
+                err += log.read_text(encoding="utf-8", errors="replace")
             raise EndpointError(f"the SPARQL server stopped at start-up: {err.strip()[-400:] or 'no message'}"
                                 + (" — is the store locked by a process writing to it (a build in progress)?"
                                    if "lock" in err.lower() else ""))

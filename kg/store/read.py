@@ -185,11 +185,15 @@ def _all_obligations(build_id: str) -> list[dict]:
         bucket = details.setdefault(row["id"], {}).setdefault(row["kind"], [])
         if row["value"] not in bucket:
             bucket.append(row["value"])
-    out, seen = [], set()
+    # one row per obligation: the same triple can sit in several graphs of the union, and an actor
+    # with several labels gives a row for each; the least label is kept, whichever order the store
+    # (embedded or remote) returns the rows in
+    kept: dict[str, dict] = {}
     for r in select_named(store(), "obligations"):
-        if r["id"] in seen:  # the same triple can sit in several graphs of the union
-            continue
-        seen.add(r["id"])
+        if r["id"] not in kept or (r["actorLabel"] or "") < (kept[r["id"]]["actorLabel"] or ""):
+            kept[r["id"]] = r
+    out = []
+    for r in kept.values():
         extra = details.get(r["id"], {})
         out.append({
             "id": r["id"], "provision": r["provisionId"], "citation": r["citation"],
@@ -202,7 +206,7 @@ def _all_obligations(build_id: str) -> list[dict]:
             "beneficiaries": extra.get("beneficiaries", []), "references": extra.get("references", []),
             "method": r["method"],
         })
-    out.sort(key=lambda o: (o["instrument"], o["start"]))
+    out.sort(key=lambda o: (o["instrument"], o["start"], o["id"]))
     return out
 
 
