@@ -8,6 +8,8 @@
 - ``PCG_SPARQL_QUERY_URL`` / ``PCG_SPARQL_UPDATE_URL``: a SPARQL 1.1 endpoint that the build loads
   into and every query reads from, instead of the embedded store (the update URL defaults to the
   query URL with ``/query`` replaced by ``/update``, as on an Oxigraph server).
+- ``PCG_ANN_THRESHOLD``: above this many vectors the search index is approximate (HNSW) instead of
+  exact (default 50,000; read by kg.search.vector_index).
 """
 
 from __future__ import annotations
