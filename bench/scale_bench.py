@@ -48,8 +48,8 @@ SCALES = (1, 10, 100)
 RUNS = {1: 7, 10: 5, 100: 2}
 INSERT_CHUNK = 5000  # triples per INSERT DATA, as kg.store.remote
 QUERY_TIMEOUT_S = 600
-# Loading a server over SPARQL 1.1 Update is measured up to 10×: at 100× it would take over an hour
-# (about 6,000 triples a second on 2 cores); the engine's bulk loader is measured at every scale.
+# Loading a server over SPARQL 1.1 Update is measured up to 10×: at 100× it would take over half an
+# hour (about 12,000 triples a second on 2 cores); the engine's bulk loader is measured at every scale.
 PROTOCOL_LOAD_UP_TO = 10
 # the build's stages that read the texts provision by provision (kg.build.pipeline)
 TEXT_STAGES = ("parse", "extract obligations", "classify themes", "search index (embeddings)")

@@ -4,9 +4,9 @@ The real build's graph (its TriG dump) is the template: every act, article, para
 (with its bearer, action, modality and strength), theme assignment, body, membership and
 jurisdiction is copied N - 1 times under new IRIs, so each copy has the real graph's shapes and
 the copies share only the vocabulary (the ontology, the theme and actor-kind schemes, modalities).
-Copy 0 is the real graph itself. An instance IRI ``…/id/<first segment>/<rest>`` becomes
-``…/id/<first segment>-s<copy>/<rest>`` (``uk-msa-2015/s54`` → ``uk-msa-2015-s7/s54``), an
-instrument's named graph ``…/graph/<id>`` becomes ``…/graph/<id>-s<copy>``, string literals that
+Copy 0 is the real graph itself. An instance IRI ``…/id/<instrument>/<rest>`` becomes
+``…/id/<instrument>-s<copy>/<rest>`` (``uk-msa-2015/s54`` → ``uk-msa-2015-s7/s54``; other ids take
+the suffix after their kind: ``jurisdiction/au-s7``), an instrument's named graph ``…/graph/<id>`` becomes ``…/graph/<id>-s<copy>``, string literals that
 spell an id (``dcterms:identifier "uk-msa-2015"``) are renamed the same way, and blank nodes are
 skolemised to IRIs (so a copy can be sent in chunks to a remote endpoint). Every library query
 therefore runs unchanged, and those not pinned to one example instrument return about N times as
@@ -40,20 +40,23 @@ def template(trig: Path) -> str:
     store.bulk_load(path=str(trig), format=RdfFormat.TRIG)
     text = serialize(store, format=RdfFormat.N_QUADS).decode("utf-8")
     id_paths = set(re.findall(f"<{re.escape(ID)}([^>]+)>", text))
-    text = re.sub(f"<{re.escape(ID)}([^/>]+)", lambda m: f"<{ID}{m.group(1)}{MARK}", text)
+    instruments = set(re.findall(f"<{re.escape(GRAPH)}([^/>]+)>", text)) - SHARED_GRAPHS
+    text = re.sub(f"<{re.escape(ID)}([^>]+)>", lambda m: f"<{ID}{_marked(m.group(1), instruments)}>", text)
     text = re.sub(f"<{re.escape(GRAPH)}([^/>]+)>",
                   lambda m: m.group(0) if m.group(1) in SHARED_GRAPHS else f"<{GRAPH}{m.group(1)}{MARK}>", text)
-    text = re.sub(r'"((?:[^"\\]|\\.)*)"(?=[ .])', lambda m: _literal(m, id_paths), text)
+    text = re.sub(r'"((?:[^"\\]|\\.)*)"(?=[ .])',
+                  lambda m: f'"{_marked(m.group(1), instruments)}"' if m.group(1) in id_paths else m.group(0), text)
     return re.sub(r"_:([A-Za-z0-9_]+)", lambda m: f"<{SKOLEM}{m.group(1)}{MARK}>", text)
 
 
-def _literal(match: re.Match, id_paths: set[str]) -> str:
-    """A plain string literal that spells an instance id gets the copy's suffix after its first segment."""
-    value = match.group(1)
-    if value not in id_paths:
-        return match.group(0)
-    first, _, rest = value.partition("/")
-    return f'"{first}{MARK}{"/" + rest if rest else ""}"'
+def _marked(path: str, instruments: set[str]) -> str:
+    """An instance id with :data:`MARK` after its instrument (``uk-msa-2015/s54``), or after the
+    segment that follows its kind (``jurisdiction/au``, ``attestation/coordination/bodies/10``,
+    ``source/uk-msa-2015``), so a copy's ids keep the shapes' patterns (ontology/shapes.ttl)."""
+    segments = path.split("/")
+    at = 0 if segments[0] in instruments or len(segments) == 1 else 1
+    segments[at] += MARK
+    return "/".join(segments)
 
 
 def copy(template_text: str, number: int) -> str:
