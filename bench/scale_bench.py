@@ -327,10 +327,10 @@ def main() -> None:
         for scale in scales:
             print(f"measuring {engine} at {scale}× …", flush=True)
             results.append({"engine": engine, "scale": scale, **run_child(scale, engine)})
-    # read now, not at the start: another run (other scales or engines) may have written meanwhile
+    stages = None if args.skip_build_stages else build_stages()
+    # read now, after every measurement: another run (other scales or engines) may have written meanwhile
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    stages = previous.get("build_stages", []) if args.skip_build_stages else \
-        build_stages()
+    stages = previous.get("build_stages", []) if stages is None else stages
     measured = {(r["engine"], r["scale"]) for r in results}
     results = sorted([r for r in previous.get("results", []) if (r["engine"], r["scale"]) not in measured] + results,
                      key=lambda r: (r["engine"], r["scale"]))

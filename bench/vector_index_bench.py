@@ -1,9 +1,9 @@
 """Vector index benchmark at 100× the corpus: exact search against the approximate (HNSW) index of
 kg.search.vector_index.
 
-The vectors are the build's unit and point vectors (4,900), each copied 100 times with Gaussian
-noise and normalised again (about 490,000 vectors of the model's 384 dimensions: embedding 100×
-the text is not needed to measure the index); the queries are the gold questions
+The vectors are the build's unit and point vectors (5,058 that have one), each copied 100 times
+with noise shaped like the corpus (below) and normalised again (505,800 vectors of the model's 384
+dimensions: embedding 100× the text is not needed to measure the index); the queries are the gold questions
 (tests/gold/questions.jsonl), embedded as the app embeds them. Reports the approximate index's
 build time (one thread, as builds make it), its size, the memory each index holds, recall@10
 against exact search and the latency of one question (p50, p95) for both.
