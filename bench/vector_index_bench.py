@@ -33,7 +33,7 @@ COPIES = 100
 # recall@10 0.49 with noise 0.03 per dimension, against 0.995 for shaped noise (at 10×).
 MIXED = 64
 SEED = 0
-TRIED = (64, 1024)  # other candidate-list lengths when searching, beside EXPANSION_SEARCH
+TRIED = (64, 800, 1024)  # other candidate-list lengths when searching, beside EXPANSION_SEARCH
 
 
 def corpus_vectors(copies: int) -> np.ndarray:
@@ -81,6 +81,9 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--copies", type=int, default=COPIES)
+    parser.add_argument("--connectivity", type=int, default=CONNECTIVITY, help="to try another graph")
+    parser.add_argument("--expansion-add", type=int, default=EXPANSION_ADD)
+    parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args()
     threadpool_limits(1, user_api="blas")  # one core per question, as the app's search runs
     vectors = corpus_vectors(args.copies)
@@ -88,7 +91,7 @@ def main() -> None:
     exact = ExactIndex(vectors)
     exact_ids, exact_times = latencies_ms(exact, queries, 10)
     start = time.perf_counter()
-    approximate = ApproximateIndex.build(vectors)
+    approximate = ApproximateIndex.build(vectors, connectivity=args.connectivity, expansion_add=args.expansion_add)
     build_s = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "index.usearch"
@@ -121,9 +124,9 @@ def main() -> None:
     print(f"{'measure':46} {'exact':>10} {'approximate':>12} {'target':>8}")
     for name, a, b, target in rows:
         print(f"{name:46} {a!s:>10} {b!s:>12} {target:>8}")
-    write_results(RESULTS, "vector_index", [{"measure": n, "exact": a, "approximate": b, "target": t or None}
+    write_results(args.out, "vector_index", [{"measure": n, "exact": a, "approximate": b, "target": t or None}
                                             for n, a, b, t in rows],
-                  copies=args.copies, mixed=MIXED, connectivity=CONNECTIVITY, expansion_add=EXPANSION_ADD,
+                  copies=args.copies, mixed=MIXED, connectivity=args.connectivity, expansion_add=args.expansion_add,
                   expansion_search=EXPANSION_SEARCH)
 
 

@@ -96,11 +96,12 @@ class ApproximateIndex:
         self.index.expansion_search = EXPANSION_SEARCH
 
     @classmethod
-    def build(cls, vectors: np.ndarray, progress: bool = False) -> ApproximateIndex:
+    def build(cls, vectors: np.ndarray, progress: bool = False, connectivity: int = CONNECTIVITY,
+              expansion_add: int = EXPANSION_ADD) -> ApproximateIndex:
         from usearch.index import Index
 
-        index = Index(ndim=vectors.shape[1], metric="ip", dtype="f32", connectivity=CONNECTIVITY,
-                      expansion_add=EXPANSION_ADD, expansion_search=EXPANSION_SEARCH)
+        index = Index(ndim=vectors.shape[1], metric="ip", dtype="f32", connectivity=connectivity,
+                      expansion_add=expansion_add, expansion_search=EXPANSION_SEARCH)
         if len(vectors):
             index.add(np.arange(len(vectors), dtype=np.uint64), np.ascontiguousarray(vectors, dtype=np.float32),
                       threads=1, log=progress)  # one thread: the same graph every time
