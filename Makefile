@@ -34,6 +34,8 @@ bench: graph
 	$(PY) bench/sparql_bench.py
 	$(PY) bench/app_first_answer_bench.py
 	$(PY) bench/app_concurrent_answers_bench.py
+	$(PY) bench/vector_index_bench.py
+	$(PY) bench/scale_bench.py
 
 clean-graph:
 	rm -rf data

@@ -12,6 +12,8 @@
   Digest, as the server asks; without them a netrc entry for its host is used, kg.store.remote_auth).
 - ``PCG_SPARQL_INSERT_CHUNK``: triples per ``INSERT DATA`` request when loading it (default 2,000;
   halved whenever the endpoint refuses a request, kg.store.remote).
+- ``PCG_ANN_THRESHOLD``: above this many vectors the search index is approximate (HNSW) instead of
+  exact (default 50,000; read by kg.search.vector_index).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import numpy as np
 
 from kg.caching import loaded_once
 from kg.search.units import Point, Unit, point_vectors, unit_vectors
+from kg.search.vector_index import build_vector_index, open_vector_index
 from kg.store.builds import SearchIndexFiles
 
 POINT_LEXICAL_WEIGHT = 0.1  # BM25 (scaled to 0–1) beside cosine when picking the point of a hit
@@ -24,6 +25,10 @@ POINT_LEXICAL_WEIGHT = 0.1  # BM25 (scaled to 0–1) beside cosine when picking 
 RRF_K = 10
 LEXICAL_WEIGHT = 0.75
 CANDIDATES = 200
+# Above kg.search.vector_index's threshold, dense ranking scores exactly only the units the
+# approximate indexes find near the question (by their own vector or a point's): this many of each,
+# more when a filter leaves a share of the units (and the filtered units alone when fewer).
+APPROXIMATE_CANDIDATES = 4 * CANDIDATES
 # A unit's dense score is its own cosine mixed with its best point's: a list's one matching point is
 # diluted in the vector of the whole list, and a long unit's later points lie beyond UNIT_TOKENS.
 # hit@5 0.805 → 0.843 on tests/gold/questions.jsonl, with 0.2–0.5 all within one question.
@@ -71,6 +76,11 @@ def tokens(text: str) -> list[str]:
     return [stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in STOPWORDS and len(w) > 1]
 
 
+# a share of BM25 per point (plus each point's cosine when the third item is None), BM25 per
+# point, and the question's vector when the cosines are still to be computed (SearchIndex.point_scores)
+PointScores = tuple[np.ndarray, np.ndarray, np.ndarray | None]
+
+
 class SearchIndex:
     def __init__(self, folder: Path):
         import bm25s
@@ -82,7 +92,7 @@ class SearchIndex:
 
         files = SearchIndexFiles(folder)
         self.units = [Unit(**u) for u in json.loads(files.units.read_text(encoding="utf-8"))]
-        self.dense = np.load(files.dense)
+        self.dense, self.unit_index = open_vector_index(files.dense, files.dense_ann)
         self.encoder = json.loads(files.encoder.read_text(encoding="utf-8"))["encoder"]
         self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
         # units are written instrument by instrument, so each instrument is one contiguous span
@@ -98,7 +108,7 @@ class SearchIndex:
         self.points_of: dict[int, list[int]] = {}
         for j, point in enumerate(self.points):
             self.points_of.setdefault(point.unit, []).append(j)
-        self.point_dense = np.load(files.points_dense)
+        self.point_dense, self.point_index = open_vector_index(files.points_dense, files.points_dense_ann)
         self.point_owner = np.array([p.unit for p in self.points], dtype=np.int64)
         self.units_with_points = np.zeros(len(self.units), dtype=bool)
         self.units_with_points[self.point_owner] = True
@@ -108,10 +118,16 @@ class SearchIndex:
 
     # ranking ---------------------------------------------------------------------------
 
-    def dense_scores(self, query: str) -> np.ndarray:
+    def dense_scores(self, query: str, allowed: np.ndarray | None = None,
+                     named: frozenset[str] = frozenset()) -> np.ndarray:
+        """Each unit's cosine to the question mixed with its best point's; with an approximate
+        index, only for the units near the question (``allowed`` ones, and those of ``named``
+        instruments), ``-inf`` for the rest."""
         from kg.search.question_embedding import embed_query  # loaded with the first question, not the index
 
         question = embed_query(query, self.encoder)
+        if self.unit_index.kind != "exact":
+            return self._approximate_dense_scores(question, allowed, named)
         scores = self.dense @ question
         if not len(self.points):
             return scores
@@ -119,6 +135,28 @@ class SearchIndex:
         np.maximum.at(best_point, self.point_owner, self.point_dense @ question)
         best_point = np.where(self.units_with_points, best_point, scores)  # no points: the unit itself
         return (1 - POINT_WEIGHT) * scores + POINT_WEIGHT * best_point
+
+    def _approximate_dense_scores(self, question: np.ndarray, allowed: np.ndarray | None,
+                                  named: frozenset[str]) -> np.ndarray:
+        if allowed is not None and allowed.sum() <= APPROXIMATE_CANDIDATES:
+            candidates = np.flatnonzero(allowed)
+        else:
+            share = 1.0 if allowed is None else max(float(allowed.mean()), 1e-3)
+            k = min(len(self.units), int(APPROXIMATE_CANDIDATES / share))
+            unit_ids = self.unit_index.search(question, k)[0][0]
+            point_ids = self.point_index.search(question, k)[0][0] if len(self.points) else np.zeros(0, np.int64)
+            spans = [np.arange(*self.instrument_spans[i]) for i in named if i in self.instrument_spans]
+            candidates = np.unique(np.concatenate([unit_ids[unit_ids >= 0], self.point_owner[point_ids[point_ids >= 0]],
+                                                   *spans]).astype(np.int64))
+        own = np.asarray(self.dense[candidates] @ question, dtype=np.float32)
+        best_point = own.copy()
+        for n, unit in enumerate(candidates):
+            owned = self.points_of.get(int(unit))
+            if owned:
+                best_point[n] = np.max(self.point_dense[owned] @ question)
+        scores = np.full(len(self.units), -np.inf, dtype=np.float32)
+        scores[candidates] = (1 - POINT_WEIGHT) * own + POINT_WEIGHT * best_point
+        return scores
 
     def lexical_scores(self, query: str) -> np.ndarray:
         words = tokens(query)
@@ -130,7 +168,7 @@ class SearchIndex:
     def ranking(self, query: str, mode: str, allowed: np.ndarray,
                 named: frozenset[str] = frozenset()) -> list[tuple[int, float]]:
         """Candidates, best first; ``named``: instruments the question names, ranked ahead."""
-        dense = self.dense_scores(query) if mode in ("dense", "hybrid") else None
+        dense = self.dense_scores(query, allowed, named) if mode in ("dense", "hybrid") else None
         lexical = self.lexical_scores(query) if mode in ("lexical", "hybrid") else None
         prior = self.prior
         if named:
@@ -138,7 +176,7 @@ class SearchIndex:
         if mode == "dense":
             dense = dense * prior
             order = np.argsort(-np.where(allowed, dense, -np.inf))
-            return [(int(i), float(dense[i])) for i in order[:CANDIDATES] if allowed[i]]
+            return [(int(i), float(dense[i])) for i in order[:CANDIDATES] if allowed[i] and np.isfinite(dense[i])]
         if mode == "lexical":
             lexical = lexical * prior
             order = np.argsort(-np.where(allowed, lexical, -np.inf))
@@ -148,24 +186,29 @@ class SearchIndex:
             masked = np.where(allowed, scores, -np.inf)
             order = np.argsort(-masked)[:CANDIDATES]
             for rank, i in enumerate(order):
-                if allowed[i] and (scores is dense or scores[i] > 0):
+                if allowed[i] and (np.isfinite(scores[i]) if scores is dense else scores[i] > 0):
                     fused[i] += weight / (RRF_K + rank + 1)
         fused *= prior
         order = np.argsort(-fused)
         return [(int(i), float(fused[i])) for i in order[:CANDIDATES] if fused[i] > 0]
 
-    def best_point(self, position: int, point_scores: tuple[np.ndarray, np.ndarray] | None) -> Point | None:
+    def best_point(self, position: int, point_scores: PointScores | None) -> Point | None:
         """The point of a unit closest to the question, if the question shares a word with it."""
         candidates = self.points_of.get(position)
         if not candidates or point_scores is None:
             return None
-        combined, lexical = point_scores
+        combined, lexical, question = point_scores
+        if question is not None:  # approximate index: the cosines of this unit's points only
+            combined = dict(zip(candidates, combined[candidates] + self.point_dense[candidates] @ question))
         best = max(candidates, key=lambda j: combined[j])
         return self.points[best] if lexical[best] > 0 else None
 
-    def point_scores(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
+    def point_scores(self, query: str) -> PointScores | None:
         """Cosine of the question to each point, plus a share of BM25 over the point and its lead-in;
-        and the BM25 scores. Returned, not kept on the index, which concurrent app sessions share."""
+        and the BM25 scores. Returned, not kept on the index, which concurrent app sessions share.
+        With an approximate index the cosines are left to :meth:`best_point`, for the points of the
+        units it is asked about (with the question's vector as the third item): every point's would
+        read the whole memory-mapped matrix for each question."""
         from kg.search.question_embedding import embed_query
 
         words = tokens(query)
@@ -173,7 +216,10 @@ class SearchIndex:
             return None
         lexical = np.asarray(self.point_bm25.get_scores(words), dtype=np.float32)
         combined = POINT_LEXICAL_WEIGHT * lexical / (lexical.max() or 1.0)
-        return combined + self.point_dense @ embed_query(query, self.encoder), lexical
+        question = embed_query(query, self.encoder)
+        if self.point_index.kind != "exact":
+            return combined, lexical, question
+        return combined + self.point_dense @ question, lexical, None
 
     def with_stock_encoder(self) -> SearchIndex:
         """The same index read by the stock model, to measure what adapting the encoder buys."""
@@ -181,11 +227,20 @@ class SearchIndex:
         stock.encoder = None
         stock.dense = unit_vectors(self.units)
         stock.point_dense = point_vectors(self.units, self.points)
+        stock.unit_index, stock.point_index = build_vector_index(stock.dense), build_vector_index(stock.point_dense)
         return stock
 
     def related(self, position: int, k: int = 3) -> list[dict]:
         """Nearest provisions in other instruments (the best one in each of the k closest)."""
         unit = self.units[position]
+        if self.unit_index.kind != "exact":  # the best of each instrument among the unit's nearest
+            ids, found = self.unit_index.search(np.asarray(self.dense[position]), APPROXIMATE_CANDIDATES)
+            best: dict[str, tuple[int, float]] = {}
+            for i, score in zip(ids[0].tolist(), found[0].tolist()):
+                if i >= 0 and self.units[i].instrument != unit.instrument:
+                    best.setdefault(self.units[i].instrument, (i, score))
+            return [{"provision": self.units[i].provision, "citation": self.units[i].citation, "instrument": instrument,
+                     "score": round(score, 3)} for instrument, (i, score) in list(best.items())[:k]]
         scores = self.dense @ self.dense[position]
         best = [(start + int(np.argmax(scores[start:end])), instrument)
                 for instrument, (start, end) in self.instrument_spans.items() if instrument != unit.instrument]

@@ -14,6 +14,7 @@ import numpy as np
 from ingest.model import ParsedInstrument
 from kg.search.models import VECTOR_WIDTH
 from kg.search.text_embeddings import embed_texts
+from kg.search.vector_index import write_vector_index
 from kg.store.builds import SearchIndexFiles
 
 # Dense retrieval reads a provision's first 160 word pieces (its citation, heading and most of its
@@ -140,8 +141,8 @@ def point_vectors(units: list[Unit], points: list[Point], progress=None, encoder
 
 def write_index(units: list[Unit], folder: Path, progress=None, points: list[Point] | None = None,
                 encoder: str | None = None) -> None:
-    """The index a :class:`SearchIndex` reads: units, points, their vectors and the encoder's key
-    (None: the stock model). ``progress(stage, done, total)`` hears of the embedding."""
+    """The index a :class:`SearchIndex` reads: units, points, their vectors (with an approximate
+    index of each above kg.search.vector_index's threshold) and the encoder's key (None: the stock model). ``progress(stage, done, total)`` hears of the embedding."""
     points = points or []
     folder.mkdir(parents=True, exist_ok=True)
     files = SearchIndexFiles(folder)
@@ -149,8 +150,10 @@ def write_index(units: list[Unit], folder: Path, progress=None, points: list[Poi
     def reporter(stage: str):
         return (lambda done, total: progress(stage, done, total)) if progress else None
 
-    np.save(files.dense, unit_vectors(units, reporter("embed provisions for search"), encoder))
-    np.save(files.points_dense, point_vectors(units, points, reporter("embed points for search"), encoder))
+    write_vector_index(unit_vectors(units, reporter("embed provisions for search"), encoder), files.dense,
+                       files.dense_ann)
+    write_vector_index(point_vectors(units, points, reporter("embed points for search"), encoder),
+                       files.points_dense, files.points_dense_ann)
     files.units.write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False), encoding="utf-8")
     files.points.write_text(json.dumps([p.__dict__ for p in points], ensure_ascii=False), encoding="utf-8")
     files.encoder.write_text(json.dumps({"encoder": encoder}), encoding="utf-8")

@@ -38,8 +38,10 @@ class SearchIndexFiles:
     folder: Path
     units = _file("units.json")
     dense = _file("dense.npy")
+    dense_ann = _file("dense.usearch", "the units' approximate index, above kg.search.vector_index's threshold")
     points = _file("points.json")
     points_dense = _file("points_dense.npy")
+    points_dense_ann = _file("points_dense.usearch", "the points' approximate index, likewise")
     encoder = _file("index.json", "the key of the encoder that embedded the index")
 
 

@@ -1,0 +1,375 @@
+"""Scale benchmark: the graph at 1×, 10× and 100× its real size (bench/synthetic_graph.py), on the
+embedded store and on a SPARQL server, and the build's stages on 10× input.
+
+For each scale and engine, in a child process of its own: load time, store size on disk, peak
+memory, and the p50/p95 latency of every library query (``kg.store.queries.library()``, run as a
+researcher runs it, with its example values). Growth factors compare each scale with the one
+before (10 would be linear).
+
+- embedded: the on-disk store ``kg build`` writes (bulk load and optimise: load time, size), then
+  the in-memory copy the readers query (kg.store.builds.memory_copy), whose load time, the
+  process's peak memory and the queries are measured;
+- oxigraph-server: ``oxigraph serve`` (kg.store.oxigraph_server), loaded over SPARQL 1.1 Update
+  (``INSERT DATA`` in chunks, as ``kg build`` does with PCG_SPARQL_UPDATE_URL) up to 10×, and by
+  its bulk loader (``oxigraph load``) at every scale; queried over the protocol through
+  kg.store.remote; peak memory is the server's;
+- virtuoso: loaded over the protocol and queried, when kg.store.virtuoso_server is there to start one.
+
+The build's stages at 10× (parsing, extraction, SHACL, embeddings): SHACL validation is run on the
+10× graph itself; the text stages (parsing, extraction, embeddings) work one provision at a time
+with no cross-provision step, so 10× input is 10 times the work of 1× — they are timed on the
+real corpus from cold caches and multiplied, not run for 10 copies of the same texts (an hour on 2
+cores), and the table says so.
+
+Prints a table and writes ``bench/results/scale.json``; a run of some scales or engines
+(``--scales 100 --engines embedded``) replaces those rows and keeps the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from results_file import write_results
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results" / "scale.json"
+SCALES = (1, 10, 100)
+# timed runs of each query per scale, after one that counts its rows (0: that one is timed)
+RUNS = {1: 7, 10: 5, 100: 2}
+INSERT_CHUNK = 5000  # triples per INSERT DATA, as kg.store.remote
+QUERY_TIMEOUT_S = 600
+# Loading a server over SPARQL 1.1 Update is measured up to 10×: at 100× it would take over half an
+# hour (about 12,000 triples a second on 2 cores); the engine's bulk loader is measured at every scale.
+PROTOCOL_LOAD_UP_TO = 10
+# the build's stages that read the texts provision by provision (kg.build.pipeline)
+TEXT_STAGES = ("parse", "extract obligations", "classify themes", "search index (embeddings)")
+
+
+def engines() -> dict[str, object]:
+    """The engines to measure: the embedded store, and each SPARQL server whose starter is installed."""
+    from kg.store.oxigraph_server import start_oxigraph
+
+    found: dict[str, object] = {"embedded": None, "oxigraph-server": start_oxigraph}
+    try:
+        from kg.store.virtuoso_server import start_virtuoso  # added with the Virtuoso remote store
+    except ImportError:
+        pass
+    else:
+        found["virtuoso"] = start_virtuoso
+    return found
+
+
+def folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def peak_rss_mib(pid: int) -> float:
+    """A running process's peak resident memory (VmHWM), MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def query_latencies(store, scale: int) -> dict[str, dict]:
+    """p50/p95 milliseconds and row count of every library query."""
+    from kg.store.queries import library, runnable_library_query, select
+
+    out = {}
+    for entry in library():
+        text = runnable_library_query(entry["name"])
+        start = time.perf_counter()
+        rows = len(select(store, text))
+        times = [] if RUNS[scale] else [(time.perf_counter() - start) * 1000]
+        for _ in range(RUNS[scale]):
+            start = time.perf_counter()
+            select(store, text)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        out[entry["name"]] = {"rows": rows, "p50_ms": round(statistics.median(times), 1),
+                              "p95_ms": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1)}
+    return out
+
+
+def insert_copy(remote, nquads: str) -> int:
+    """One copy sent as SPARQL 1.1 Update: ``INSERT DATA`` per named graph, in chunks."""
+    from pyoxigraph import RdfFormat, parse
+
+    by_graph: dict[str, list[str]] = {}
+    for q in parse(nquads.encode("utf-8"), format=RdfFormat.N_QUADS):
+        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
+    sent = 0
+    for graph, triples in by_graph.items():
+        for start in range(0, len(triples), INSERT_CHUNK):
+            chunk = triples[start:start + INSERT_CHUNK]
+            remote.update(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(chunk) + "\n} }")
+            sent += len(chunk)
+    return sent
+
+
+def load_on_disk(text: str, scale: int, folder: Path) -> float:
+    """Seconds to bulk-load ``scale`` copies into a new on-disk store, as ``kg build`` writes one."""
+    from pyoxigraph import RdfFormat, Store
+
+    from synthetic_graph import stream
+
+    start = time.perf_counter()
+    store = Store(str(folder))
+    store.bulk_load(input=stream(text, scale), format=RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    del store
+    return time.perf_counter() - start
+
+
+def measure_embedded(text: str, scale: int, folder: Path) -> dict:
+    """The on-disk store ``kg build`` writes (load time, size), then the in-memory copy the readers
+    query (kg.store.builds.memory_copy: its load time, the process's peak memory, the queries)."""
+    from pyoxigraph import RdfFormat, Store
+
+    from synthetic_graph import stream
+
+    load_s = load_on_disk(text, scale, folder)
+    size = folder_size(folder)
+    shutil.rmtree(folder)
+    start = time.perf_counter()
+    store = Store()
+    store.bulk_load(input=stream(text, scale), format=RdfFormat.N_QUADS)
+    memory_load_s = time.perf_counter() - start
+    queries = query_latencies(store, scale)
+    return {"load_s": round(load_s, 1), "memory_copy_load_s": round(memory_load_s, 1), "triples": len(store),
+            "store_mb": round(size / 1e6, 1),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1), "queries": queries}
+
+
+def remote_store(started: tuple):
+    """A kg.store.remote client of a server a starter returned (query URL, update URL, credentials)."""
+    from kg.store.remote import RemoteStore
+
+    query_url = started[1]
+    update_url = started[2] if len(started) > 2 else query_url.rsplit("/", 1)[0] + "/update"
+    credentials = {"user": started[3], "password": started[4]} if len(started) > 4 else {}
+    try:
+        return RemoteStore(query_url, update_url, timeout=QUERY_TIMEOUT_S, **credentials)
+    except TypeError:  # a RemoteStore without credentials
+        return RemoteStore(query_url, update_url, timeout=QUERY_TIMEOUT_S)
+
+
+def start_server(engine: str, folder: Path) -> tuple:
+    folder.mkdir(parents=True, exist_ok=True)
+    if engine == "oxigraph-server":
+        return engines()[engine](folder, timeout_s=QUERY_TIMEOUT_S)
+    return engines()[engine](folder)
+
+
+def stop(process) -> None:
+    process.terminate()
+    process.wait(timeout=60)
+
+
+def protocol_load_s(engine: str, text: str, scale: int, folder: Path) -> tuple[float, int]:
+    """Seconds to load ``scale`` copies into a new server over SPARQL 1.1 Update, and triples sent."""
+    from synthetic_graph import copies
+
+    started = start_server(engine, folder)
+    try:
+        remote = remote_store(started)
+        start = time.perf_counter()
+        sent = sum(insert_copy(remote, part) for part in copies(text, scale))
+        return time.perf_counter() - start, sent
+    finally:
+        stop(started[0])
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def measure_server(engine: str, text: str, scale: int, work: Path) -> dict:
+    """A SPARQL server: loaded over the protocol (up to :data:`PROTOCOL_LOAD_UP_TO`); for an
+    Oxigraph server, also by its bulk loader (``oxigraph load``), the store it then serves and is
+    queried on. Peak memory is the server's own."""
+    from kg.store.oxigraph_server import oxigraph_binary
+    from synthetic_graph import copies, stream
+
+    result: dict = {}
+    if scale <= PROTOCOL_LOAD_UP_TO:
+        seconds, sent = protocol_load_s(engine, text, scale, work / "protocol")
+        result.update(protocol_load_s=round(seconds, 1), triples_sent=sent)
+    folder = work / "store"
+    if engine == "oxigraph-server":
+        start = time.perf_counter()
+        loader = subprocess.Popen([oxigraph_binary(), "load", "--location", str(folder), "--format", "nq"],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with stream(text, scale) as source:
+            shutil.copyfileobj(source, loader.stdin, 1 << 20)
+        loader.stdin.close()
+        if loader.wait() != 0:
+            raise SystemExit("oxigraph load failed")
+        result.update(bulk_load_s=round(time.perf_counter() - start, 1))
+        started = start_server(engine, folder)
+    else:  # another engine is loaded over the protocol, and queried as loaded
+        started = start_server(engine, folder)
+        start = time.perf_counter()
+        sum(insert_copy(remote_store(started), part) for part in copies(text, scale))
+        result.update(protocol_load_s=round(time.perf_counter() - start, 1))
+    try:
+        remote = remote_store(started)
+        result.update(triples=len(remote), queries=query_latencies(remote, scale),
+                      peak_rss_mib=round(peak_rss_mib(started[0].pid), 1))
+    finally:
+        stop(started[0])
+    result.update(load_s=result.get("bulk_load_s", result.get("protocol_load_s")),
+                  store_mb=round(folder_size(folder) / 1e6, 1))
+    return result
+
+
+def measure_one(scale: int, engine: str, work: Path) -> dict:
+    """Load ``scale`` copies into ``engine`` and query it (run in a child process of its own)."""
+    from kg.store.builds import require_current_build
+    from synthetic_graph import template
+
+    text = template(require_current_build().trig)
+    if engine == "embedded":
+        return measure_embedded(text, scale, work / "store")
+    return measure_server(engine, text, scale, work)
+
+
+def run_child(scale: int, engine: str) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"pcg-scale-{scale}x-") as work:
+        out = Path(work) / "result.json"
+        subprocess.run([sys.executable, __file__, "--one", str(scale), engine, str(out)], check=True,
+                       cwd=REPO, env={**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(REPO / "bench")])})
+        return json.loads(out.read_text())
+
+
+def cold_build() -> dict:
+    """A full ``kg build --force`` of the real corpus in a fresh data folder with cold caches (only
+    the adapted search encoder is reused: adapting it is a training run of its own): its
+    stages' seconds (from its manifest), wall time and peak memory."""
+    from kg.config import cache_dir
+
+    with tempfile.TemporaryDirectory(prefix="pcg-cold-build-") as scratch:
+        cache = Path(scratch) / "cache"
+        cache.mkdir()
+        (cache / "encoders").symlink_to(cache_dir() / "encoders")
+        env = {**os.environ, "PCG_DATA_DIR": str(Path(scratch) / "data"), "PCG_CACHE_DIR": str(cache)}
+        start = time.perf_counter()
+        child = subprocess.Popen([sys.executable, "-m", "kg", "build", "--force", "--quiet"], cwd=REPO, env=env,
+                                 stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(child.pid, 0)
+        if status:
+            raise SystemExit(f"the cold build failed ({status})")
+        manifest = json.loads((Path(scratch) / "data" / "current" / "manifest.json").read_text())
+        return {"seconds": round(time.perf_counter() - start, 1), "peak_rss_mib": round(usage.ru_maxrss / 1024, 1),
+                "stages": manifest["stages"]}
+
+
+def build_stages() -> list[dict]:
+    """The build's stages at 1× (a cold build) and 10×: SHACL validation run on the 10× graph;
+    the stages that read text one provision at a time (parsing, extraction, theme classification,
+    embeddings) as 10 times their cold 1× time, and the store written as measured by the store
+    bench above."""
+    from pyoxigraph import RdfFormat, Store
+
+    from kg.rdf.shapes import validate_quads
+    from kg.store.builds import require_current_build
+    from synthetic_graph import stream, template
+
+    cold = cold_build()
+    rows = [{"stage": stage, "scale": 1, "seconds": seconds, "how": "cold build"}
+            for stage, seconds in cold["stages"].items()]
+    rows.append({"stage": "whole build (wall)", "scale": 1, "seconds": cold["seconds"], "how": "cold build",
+                 "peak_rss_mib": cold["peak_rss_mib"]})
+    store = Store()
+    store.bulk_load(input=stream(template(require_current_build().trig), 10), format=RdfFormat.N_QUADS)
+    quads = list(store)
+    del store
+    start = time.perf_counter()
+    validate_quads(quads)
+    rows.append({"stage": "validate (SHACL)", "scale": 10, "seconds": round(time.perf_counter() - start, 1),
+                 "how": f"measured on the 10× graph ({len(quads):,} triples)",
+                 "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)})
+    for stage in TEXT_STAGES:
+        rows.append({"stage": stage, "scale": 10, "seconds": round(cold["stages"][stage] * 10, 1),
+                     "how": "10 × the cold 1× time (one provision at a time: linear)"})
+    return rows
+
+
+def growth(results: list[dict], engine: str, key) -> list[str]:
+    values = [key(r) for r in results if r["engine"] == engine]
+    return [f"{b / a:.1f}×" if a else "-" for a, b in zip(values, values[1:])]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--one", nargs=3, metavar=("SCALE", "ENGINE", "OUT"))
+    parser.add_argument("--scales", default=",".join(map(str, SCALES)))
+    parser.add_argument("--engines", default=None, help="comma-separated; default: every engine found")
+    parser.add_argument("--skip-build-stages", action="store_true")
+    parser.add_argument("--only-build-stages", action="store_true", help="keep the store rows already written")
+    args = parser.parse_args()
+    if args.one:
+        scale, engine, out = args.one
+        Path(out).write_text(json.dumps(measure_one(int(scale), engine, Path(out).parent)))
+        return
+    scales = [int(s) for s in args.scales.split(",")]
+    chosen = [] if args.only_build_stages else args.engines.split(",") if args.engines else list(engines())
+    results = []
+    for engine in chosen:
+        for scale in scales:
+            print(f"measuring {engine} at {scale}× …", flush=True)
+            results.append({"engine": engine, "scale": scale, **run_child(scale, engine)})
+    stages = None if args.skip_build_stages else build_stages()
+    # read now, after every measurement: another run (other scales or engines) may have written meanwhile
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    stages = previous.get("build_stages", []) if stages is None else stages
+    measured = {(r["engine"], r["scale"]) for r in results}
+    results = sorted([r for r in previous.get("results", []) if (r["engine"], r["scale"]) not in measured] + results,
+                     key=lambda r: (r["engine"], r["scale"]))
+    chosen = list(dict.fromkeys(r["engine"] for r in results))
+
+    summary = []
+    print(f"\n{'engine':16} {'scale':>5} {'triples':>11} {'load s':>8} {'other load s':>13} {'store MB':>9} "
+          f"{'peak MiB':>9} {'sum p50 ms':>11} {'max p95 ms':>11}")
+    for r in results:
+        p50 = round(sum(q["p50_ms"] for q in r["queries"].values()), 1)
+        p95 = max(q["p95_ms"] for q in r["queries"].values())
+        # the embedded store's in-memory copy; a server's load over the protocol (up to 10×)
+        other = r.get("memory_copy_load_s", r.get("protocol_load_s", "-"))
+        summary.append({"engine": r["engine"], "scale": r["scale"], "triples": r["triples"], "load_s": r["load_s"],
+                        "other_load_s": other, "store_mb": r["store_mb"], "peak_rss_mib": r["peak_rss_mib"],
+                        "library_p50_sum_ms": p50, "library_p95_max_ms": p95})
+        print(f"{r['engine']:16} {r['scale']:>4}× {r['triples']:>11,} {r['load_s']:>8} {other:>13} {r['store_mb']:>9} "
+              f"{r['peak_rss_mib']:>9} {p50:>11} {p95:>11}")
+    print("load s: embedded, the on-disk store as kg build writes it; a server, its bulk loader. other load s:\n"
+          "embedded, the in-memory copy the readers query; a server, SPARQL 1.1 Update (INSERT DATA)")
+    print("\ngrowth from one scale to the next (10× would be linear)")
+    for engine in chosen:
+        for name, key in (("triples", lambda r: r["triples"]), ("load", lambda r: r["load_s"]),
+                          ("store size", lambda r: r["store_mb"]), ("peak memory", lambda r: r["peak_rss_mib"]),
+                          ("library p50 sum", lambda r: sum(q["p50_ms"] for q in r["queries"].values()))):
+            print(f"  {engine:16} {name:16} {'  '.join(growth(results, engine, key))}")
+    print("\nper query p50 ms (rows) at each scale")
+    for engine in chosen:
+        mine = [r for r in results if r["engine"] == engine]
+        for name in mine[0]["queries"]:
+            cells = "  ".join(f"{r['queries'][name]['p50_ms']:>9} ({r['queries'][name]['rows']:>6})" for r in mine)
+            print(f"  {engine:16} {name:36} {cells}")
+    if stages:
+        print("\nbuild stages")
+        for row in stages:
+            print(f"  {row['stage']:28} {row['scale']:>4}× {row['seconds']:>8} s  {row['how']}")
+    write_results(RESULTS, "scale", results, summary=summary, build_stages=stages,
+                  engines_found=list(engines()), runs_per_query=RUNS)
+
+
+if __name__ == "__main__":
+    main()
