@@ -46,7 +46,6 @@ RESULTS = REPO / "bench" / "results" / "scale.json"
 SCALES = (1, 10, 100)
 # timed runs of each query per scale, after one that counts its rows (0: that one is timed)
 RUNS = {1: 7, 10: 5, 100: 2}
-INSERT_CHUNK = 5000  # triples per INSERT DATA, as kg.store.remote
 QUERY_TIMEOUT_S = 600
 # Loading a server over SPARQL 1.1 Update is measured up to 10×: at 100× it would take over half an
 # hour (about 12,000 triples a second on 2 cores); the engine's bulk loader is measured at every scale.
@@ -102,19 +101,11 @@ def query_latencies(store, scale: int) -> dict[str, dict]:
 
 
 def insert_copy(remote, nquads: str) -> int:
-    """One copy sent as SPARQL 1.1 Update: ``INSERT DATA`` per named graph, in chunks."""
+    """One copy sent as SPARQL 1.1 Update, as ``kg build`` loads a remote store: ``INSERT DATA`` per
+    named graph in chunks that halve when the engine refuses one (kg.store.remote)."""
     from pyoxigraph import RdfFormat, parse
 
-    by_graph: dict[str, list[str]] = {}
-    for q in parse(nquads.encode("utf-8"), format=RdfFormat.N_QUADS):
-        by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
-    sent = 0
-    for graph, triples in by_graph.items():
-        for start in range(0, len(triples), INSERT_CHUNK):
-            chunk = triples[start:start + INSERT_CHUNK]
-            remote.update(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(chunk) + "\n} }")
-            sent += len(chunk)
-    return sent
+    return remote.insert_quads(parse(nquads.encode("utf-8"), format=RdfFormat.N_QUADS))
 
 
 def load_on_disk(text: str, scale: int, folder: Path) -> float:
@@ -155,14 +146,12 @@ def measure_embedded(text: str, scale: int, folder: Path) -> dict:
 def remote_store(started: tuple):
     """A kg.store.remote client of a server a starter returned (query URL, update URL, credentials)."""
     from kg.store.remote import RemoteStore
+    from kg.store.remote_auth import Credentials
 
     query_url = started[1]
     update_url = started[2] if len(started) > 2 else query_url.rsplit("/", 1)[0] + "/update"
-    credentials = {"user": started[3], "password": started[4]} if len(started) > 4 else {}
-    try:
-        return RemoteStore(query_url, update_url, timeout=QUERY_TIMEOUT_S, **credentials)
-    except TypeError:  # a RemoteStore without credentials
-        return RemoteStore(query_url, update_url, timeout=QUERY_TIMEOUT_S)
+    credentials = Credentials(started[3], started[4]) if len(started) > 4 else None
+    return RemoteStore(query_url, update_url, timeout=QUERY_TIMEOUT_S, credentials=credentials)
 
 
 def start_server(engine: str, folder: Path) -> tuple:

@@ -261,12 +261,18 @@ class RemoteStore:
         """Replace each named graph that ``quads`` fills; returns the number of quads sent. Blank nodes
         go as skolem IRIs; a chunk the endpoint refuses is sent again in halves (and the smaller size
         kept for the rest of the load)."""
+        return self.insert_quads(quads, replace=True)
+
+    def insert_quads(self, quads: Iterable, replace: bool = False) -> int:
+        """Add ``quads`` to their named graphs (each emptied first when ``replace``), in chunks that
+        halve when the endpoint refuses one; returns the number of quads sent."""
         by_graph: dict[str, list[str]] = {}
         for q in map(skolemise_quad, quads):
             by_graph.setdefault(str(q.graph_name), []).append(f"{q.subject} {q.predicate} {q.object} .")
         sent = 0
         for graph, triples in by_graph.items():
-            self.update(f"DROP SILENT GRAPH {graph}")
+            if replace:
+                self.update(f"DROP SILENT GRAPH {graph}")
             start = 0
             while start < len(triples):
                 chunk = triples[start:start + self.insert_chunk]
