@@ -103,6 +103,18 @@ def test_every_reader_gives_the_embedded_answer(stores, loaded, built_graph, mon
     assert there["provision uk-msa-2015/s54/1"]["citation"] == "s.54(1) Modern Slavery Act 2015"
 
 
+def test_a_dataset_of_many_graphs_is_read(stores, loaded):
+    """Regression: Virtuoso answers with a header per graph of the dataset, and with 60 graphs
+    (a corpus 10 times today's) http.client refused every answer for passing 100 headers."""
+    from kg.store.remote import RemoteStore
+
+    embedded, remote = stores
+    prefix = remote.graphs()[0].rsplit("/graph/", 1)[0] + "/graph/"
+    many = list(remote.graphs()) + [f"{prefix}not-loaded-{n}" for n in range(60)]
+    wide = RemoteStore(loaded["PCG_SPARQL_QUERY_URL"], loaded["PCG_SPARQL_UPDATE_URL"], graphs=many)
+    assert len(wide) == len(embedded)
+
+
 def test_export_is_complete_under_the_result_cap(stores, loaded, tmp_path):
     embedded, _ = stores
     assert max(per_graph(embedded).values()) > RESULT_CAP  # so the export must page

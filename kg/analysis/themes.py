@@ -185,11 +185,16 @@ def corpus(parsed_all: list, units: list, obligations: list[dict] | None = None,
     matrix = np.zeros((len(items), VECTOR_WIDTH), dtype=np.float32)
     if embedded:
         matrix[embedded] = embed_texts([texts[i] for i in embedded], progress=progress, cache="themes")
-    position = {it.provision: i for i, it in enumerate(items)}
+    # every unit listed under each provision that encloses it, in one pass: looking for each
+    # container's units among all items took time growing with the square of the corpus
+    units_inside: dict[str, list[int]] = {}
+    for j, item in enumerate(items):
+        if item.kind == "unit":
+            for ancestor in _ancestors(item.provision):
+                units_inside.setdefault(ancestor, []).append(j)
     for i, item in enumerate(items):  # containers: the mean of the units inside them
         if item.kind == "container":
-            prefix = item.provision + "/"
-            inside = [j for p, j in position.items() if p.startswith(prefix) and items[j].kind == "unit"]
+            inside = units_inside.get(item.provision)
             if inside:
                 mean = matrix[inside].mean(axis=0)
                 matrix[i] = mean / (np.linalg.norm(mean) or 1.0)

@@ -26,7 +26,7 @@ from kg.caching import loaded_once
 from kg.search.definitions import definitions
 from kg.search.query_scope import question_scope
 from kg.search.question_embedding import question_model
-from kg.search.ranking import current_index, ise_spelling, tokens
+from kg.search.ranking import current_index, ise_spelling, strip_suffix, tokens
 from kg.store import read
 
 # Provisions read for candidates: the answer is usually in the first few, and further down the
@@ -342,15 +342,13 @@ def _lead_ins(index) -> dict[str, str]:
     return {point.provision: point.lead_in for point in index.points}
 
 
+VERB_SUFFIXES = (("ied", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("en", ""), ("es", ""), ("s", ""), ("e", ""))
+
+
 def verb_root(word: str) -> str:
     """"approves", "approved", "approve" → "approv"; "undertaken", "undertake" → "undertak": enough to
     tell one verb's forms apart from another's; "authorizing" and "authorise" → "authoris"."""
-    word = ise_spelling(word.lower())
-    for suffix, replacement in (("ied", "y"), ("ies", "y"), ("ing", ""), ("ed", ""), ("en", ""), ("es", ""),
-                                ("s", ""), ("e", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + replacement
-    return word
+    return strip_suffix(ise_spelling(word.lower()), VERB_SUFFIXES)
 
 
 def _doer(norm: dict, verb: str) -> tuple[str | None, bool]:

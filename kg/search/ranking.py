@@ -55,16 +55,25 @@ def ise_spelling(word: str) -> str:
     return IZE_SPELLING.sub("is", word)
 
 
+def strip_suffix(word: str, suffixes: tuple[tuple[str, str], ...], shortest_stem: int = 3) -> str:
+    """``word`` with the first of ``suffixes`` (ending, replacement) it ends in replaced, if what
+    is left keeps ``shortest_stem`` letters: the one rule of search's stems and of the verbs that
+    direct answers compare (kg.search.direct_answers.verb_root), each with its own endings."""
+    for suffix, replacement in suffixes:
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest_stem:
+            return word[: -len(suffix)] + replacement
+    return word
+
+
+STEM_SUFFIXES = tuple((s, "y" if s == "ies" else "") for s in (
+    "ations", "ation", "ings", "ing", "ities", "ity", "ments", "ment", "ies", "ers", "er", "ed", "es", "s"))
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A word's stem (memoised: loading the index stems 216,000 words of a 7,900-word vocabulary, and
     that took 0.2 s holding the GIL while the app's first sessions were starting)."""
-    word = ise_spelling(word)
-    for suffix in ("ations", "ation", "ings", "ing", "ities", "ity", "ments", "ment", "ies", "ers", "er", "ed",
-                   "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-            break
+    word = strip_suffix(ise_spelling(word), STEM_SUFFIXES)
     # the endings above take a final "e" with them, so it goes here too: "state" and "states" → "stat",
     # "require", "required" and "requires" → "requir", "employee" and "employees" → "employ"
     while len(word) > 3 and word.endswith("e"):

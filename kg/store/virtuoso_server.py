@@ -30,6 +30,9 @@ from kg.store.oxigraph_server import wait_until_up
 
 USER = "dba"
 RESULT_CAP = 10000  # the engine's default ResultSetMaxRows
+# 8 KB pages of memory the engine may cache (160 MB): ample for today's graph; a larger graph wants
+# more (the engine's own guide: about two thirds of free memory), see bench/scale_bench.py
+BUFFERS = 20000
 INI = """\
 [Database]
 DatabaseFile = {folder}/virtuoso.db
@@ -55,8 +58,8 @@ DisableUnixSocket = 1
 CheckpointInterval = 60
 CaseMode = 2
 DirsAllowed = .
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty_buffers}
 ThreadsPerQuery = 2
 
 [HTTPServer]
@@ -81,11 +84,12 @@ def virtuoso_binary() -> str:
 
 
 def write_ini(folder: Path, host: str, sql_port: int, http_port: int, *, result_cap: int = RESULT_CAP,
-              timeout_s: int = 120) -> Path:
+              timeout_s: int = 120, buffers: int = BUFFERS) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(folder=folder.resolve(), host=host, sql_port=sql_port, http_port=http_port,
-                              result_cap=result_cap, timeout_s=timeout_s), encoding="utf-8")
+                              result_cap=result_cap, timeout_s=timeout_s, buffers=buffers,
+                              dirty_buffers=buffers * 3 // 4), encoding="utf-8")
     return ini
 
 
@@ -104,14 +108,14 @@ def create_database(ini: Path, password: str, seconds: float = 120) -> None:
 
 
 def start_virtuoso(folder: Path, host: str = "127.0.0.1", *, result_cap: int = RESULT_CAP,
-                   timeout_s: int = 120) -> tuple[subprocess.Popen, str, str, str, str]:
+                   timeout_s: int = 120, buffers: int = BUFFERS) -> tuple[subprocess.Popen, str, str, str, str]:
     """A Virtuoso server with its database in ``folder``, once it answers: the process, the query
     URL, the update URL (Digest authentication), the user and its password. Stop it with
     :func:`stop_virtuoso`."""
     sql_port, http_port = free_port(), free_port()
     while http_port == sql_port:
         http_port = free_port()
-    ini = write_ini(folder, host, sql_port, http_port, result_cap=result_cap, timeout_s=timeout_s)
+    ini = write_ini(folder, host, sql_port, http_port, result_cap=result_cap, timeout_s=timeout_s, buffers=buffers)
     password = secrets.token_hex(8)  # 16 characters: Virtuoso 7.2's HTTP authentication fails past 20
     create_database(ini, password)
     log = folder / "server.out"
