@@ -10,6 +10,9 @@
   query URL with ``/query`` replaced by ``/update``, as on an Oxigraph server).
 - ``PCG_SPARQL_USER`` / ``PCG_SPARQL_PASSWORD``: credentials for that endpoint (HTTP Basic or
   Digest, as the server asks; without them a netrc entry for its host is used, kg.store.remote_auth).
+- ``PCG_SPARQL_DATASET``: ``listed`` (default: each query lists the project's graphs) or
+  ``endpoint`` (queries read the endpoint's own default graph: faster on Virtuoso with many
+  graphs, kg.store.remote).
 - ``PCG_SPARQL_INSERT_CHUNK``: triples per ``INSERT DATA`` request when loading it (default 2,000;
   halved whenever the endpoint refuses a request, kg.store.remote).
 - ``PCG_ANN_THRESHOLD``: above this many vectors the search index is approximate (HNSW) instead of
@@ -75,6 +78,11 @@ def sparql_credentials() -> tuple[str, str] | None:
     if not user:
         return None
     return user, os.environ.get("PCG_SPARQL_PASSWORD", "")
+
+
+def sparql_dataset() -> str:
+    """``PCG_SPARQL_DATASET`` as written (kg.store.remote checks it): ``listed`` or ``endpoint``."""
+    return os.environ.get("PCG_SPARQL_DATASET", "").strip().lower()
 
 
 def sparql_insert_chunk() -> str:

@@ -72,6 +72,24 @@ def test_a_query_with_its_own_dataset_is_sent_without_one():
     assert [name for name, _ in endpoint.requests[0][2]] == ["query"]
 
 
+def test_with_the_endpoint_dataset_queries_name_no_graph_but_counting_does(monkeypatch):
+    monkeypatch.setenv("PCG_SPARQL_DATASET", "endpoint")
+    count = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+        {"n": {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
+    endpoint = FakeEndpoint(lambda url, fields: (count, {}))
+    store = store_with(endpoint, graphs=("http://e/graph/a", "http://e/graph/b"))
+    store.query("SELECT ?s WHERE { ?s ?p ?o }")
+    assert [name for name, _ in endpoint.requests[0][2]] == ["query"]
+    assert len(store) == 7
+    assert endpoint.requests[1][2][1:] == [("named-graph-uri", "http://e/graph/a"), ("named-graph-uri", "http://e/graph/b")]
+
+
+def test_the_dataset_setting_must_be_one_of_its_values(monkeypatch):
+    monkeypatch.setenv("PCG_SPARQL_DATASET", "everything")
+    with pytest.raises(UsageError, match="PCG_SPARQL_DATASET must be one of listed, endpoint"):
+        store_with(FakeEndpoint())
+
+
 def test_graph_forms_ask_for_n_triples():
     assert query_form("PREFIX s: <http://e/select#>\n# SELECT in a comment\nCONSTRUCT { ?s ?p ?o } WHERE {}") \
         == "construct"
