@@ -15,6 +15,8 @@
   graphs, kg.store.remote).
 - ``PCG_SPARQL_INSERT_CHUNK``: triples per ``INSERT DATA`` request when loading it (default 2,000;
   halved whenever the endpoint refuses a request, kg.store.remote).
+- ``PCG_ENCODER_REUSE_SHARE``: the largest share of a corpus's training pairs an adapted search
+  encoder may not have seen and still be reused (default 0.25, kg.search.adaptation).
 - ``PCG_ANN_THRESHOLD``: above this many vectors the search index is approximate (HNSW) instead of
   exact (default 50,000; read by kg.search.vector_index).
 """
@@ -78,6 +80,11 @@ def sparql_credentials() -> tuple[str, str] | None:
     if not user:
         return None
     return user, os.environ.get("PCG_SPARQL_PASSWORD", "")
+
+
+def encoder_reuse_share() -> str:
+    """``PCG_ENCODER_REUSE_SHARE`` as written (kg.search.adaptation reads it as a share, 0 to 1)."""
+    return os.environ.get("PCG_ENCODER_REUSE_SHARE", "").strip()
 
 
 def sparql_dataset() -> str:

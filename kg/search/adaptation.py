@@ -65,7 +65,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.config import cache_dir
+from kg.config import cache_dir, encoder_reuse_share
+from kg.errors import UsageError
 from kg.search.models import MODEL_NAME, encoder_dir, stock_model_path
 
 # version 2: each paragraph's held-out sentence is drawn from its own seed (version 1 drew them in
@@ -76,6 +77,21 @@ MIN_SENTENCE_WORDS = 6  # a shorter "sentence" is a list fragment, too thin to s
 # A cached encoder is reused for a corpus when at most this share of the corpus's training pairs is
 # new to it (why 25%: the module's docstring and README).
 REUSE_UNSEEN_SHARE = 0.25
+
+
+def reuse_share_setting() -> float:
+    """``PCG_ENCODER_REUSE_SHARE`` (0 to 1; 1 reuses any adapted encoder, as bench/scale_bench.py
+    does to time a 10× build without a 10× training run), else :data:`REUSE_UNSEEN_SHARE`."""
+    value = encoder_reuse_share()
+    if not value:
+        return REUSE_UNSEEN_SHARE
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not 0.0 <= share <= 1.0:
+        raise UsageError(f"PCG_ENCODER_REUSE_SHARE must be a share between 0 and 1, not {value!r}")
+    return share
 
 
 def _sentences(text: str) -> list[str]:
@@ -222,11 +238,13 @@ def encoder_for_build(units, progress: Callable[[int, int], None] | None = None,
     if not readapt:
         trained = cached_encoders()
         digests = [pair_digest(pair) for pair in pairs]
-        reuse = reuse_candidate(digests, trained, current)
+        threshold = reuse_share_setting()
+        reuse = reuse_candidate(digests, trained, current, threshold)
         if reuse is not None:
             seen = trained[reuse[0]]
             unseen = Counter(instrument for (instrument, _), digest in zip(labelled, digests) if digest not in seen)
-            return EncoderChoice(reuse[0], "reused", len(pairs), reuse[1], len(seen), dict(sorted(unseen.items())))
+            return EncoderChoice(reuse[0], "reused", len(pairs), reuse[1], len(seen), dict(sorted(unseen.items())),
+                                 threshold)
     if len(pairs) < RECIPE["batch"]:
         return EncoderChoice(None, "stock", len(pairs))
     _train(labelled, encoder_dir(key), progress)
