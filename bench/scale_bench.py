@@ -395,8 +395,10 @@ def main() -> None:
         print("\nbuild stages")
         for row in stages:
             print(f"  {row['stage']:28} {row['scale']:>4}× {row['seconds']:>8} s  {row['how']}")
-    write_results(RESULTS, "scale", results, summary=summary, build_stages=stages,
-                  engines_found=list(engines()), runs_per_query=RUNS)
+    # the note says where rows kept from earlier runs came from; a run that replaces them all drops it
+    note = previous.get("note") if measured != {(r["engine"], r["scale"]) for r in results} else None
+    write_results(RESULTS, "scale", results, **({"note": note} if note else {}), summary=summary,
+                  build_stages=stages, engines_found=list(engines()), runs_per_query=RUNS)
 
 
 if __name__ == "__main__":
