@@ -279,9 +279,9 @@ def replicated_sources(scale: int, folder: Path) -> Path:
 def timed_build(scale: int) -> dict:
     """A full ``kg build --force`` of ``scale`` copies of the corpus, in a fresh data folder with
     cold caches. Only the adapted search encoders are shared, and the build reuses the real
-    corpus's (``PCG_ENCODER_REUSE_SHARE=1``): adapting is one training epoch over the corpus's
-    pairs, timed at 1× by a cold build of its own, and 10 copies would train for 40 minutes on
-    2 cores. Returns its stages' seconds and embedding counts (from its manifest), wall time and
+    corpus's (``PCG_ENCODER_REUSE_SHARE=1``; at 1× it is the one trained on exactly these pairs):
+    adapting is one training epoch over the corpus's pairs, about 4 minutes at 1× (README), so 10
+    copies would train for about 40 minutes on 2 cores. Returns its stages' seconds and embedding counts (from its manifest), wall time and
     peak memory."""
     from kg.config import cache_dir
 

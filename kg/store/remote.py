@@ -122,11 +122,12 @@ def insert_chunk_setting() -> int:
 DATASETS = ("listed", "endpoint")
 
 
-def dataset_setting() -> str:
-    """How queries name their dataset: ``PCG_SPARQL_DATASET``, else ``listed``."""
-    value = sparql_dataset() or DATASETS[0]
+def dataset_setting(chosen: str | None = None) -> str:
+    """How queries name their dataset: ``chosen``, else ``PCG_SPARQL_DATASET``, else ``listed``."""
+    value = chosen or sparql_dataset() or DATASETS[0]
     if value not in DATASETS:
-        raise UsageError(f"PCG_SPARQL_DATASET must be one of {', '.join(DATASETS)}, not {value!r}")
+        source = "the dataset" if chosen else "PCG_SPARQL_DATASET"
+        raise UsageError(f"{source} must be one of {', '.join(DATASETS)}, not {value!r}")
     return value
 
 
@@ -143,9 +144,7 @@ class RemoteStore:
         self._opener = opener([query_url, update_url or ""], credentials)
         self._graphs = tuple(graphs) if graphs is not None else None
         self.insert_chunk = insert_chunk_setting()
-        self.dataset = dataset or dataset_setting()
-        if self.dataset not in DATASETS:
-            raise UsageError(f"the dataset must be one of {', '.join(DATASETS)}, not {self.dataset!r}")
+        self.dataset = dataset_setting(dataset)
         self.refusals: list[tuple[int, int, str]] = []  # (triples, HTTP status, reason) of refused chunks
 
     def __repr__(self) -> str:
