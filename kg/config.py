@@ -88,7 +88,7 @@ def encoder_reuse_share() -> str:
 
 
 def sparql_dataset() -> str:
-    """``PCG_SPARQL_DATASET`` as written (kg.store.remote checks it): ``listed`` or ``endpoint``."""
+    """``PCG_SPARQL_DATASET`` as written (kg.store.remote checks it): ``auto``, ``listed`` or ``endpoint``."""
     return os.environ.get("PCG_SPARQL_DATASET", "").strip().lower()
 
 

@@ -20,6 +20,26 @@ def remote_server(tmp_path):
     process.wait(timeout=10)
 
 
+def test_a_server_whose_default_graph_is_its_unnamed_graph_is_read_through_the_listed_graphs(built_graph,
+                                                                                             tmp_path):
+    """The auto dataset on an Oxigraph server without ``--union-default-graph``: the probe finds the
+    project's triples absent from the default graph, so every query lists the project's graphs."""
+    from kg.store import builds as stores
+    from kg.store.oxigraph_server import start_oxigraph
+    from kg.store.remote import RemoteStore
+
+    embedded = stores.open_store(built_graph)
+    process, url = start_oxigraph(tmp_path / "unnamed-default", union_default_graph=False)
+    try:
+        remote = RemoteStore(url, url.replace("/query", "/update"), credentials=None)
+        remote.insert_quads(embedded.quads_for_pattern(None, None, None, None))
+        assert remote.resolved_dataset() == "listed"
+        assert library_differences(embedded, remote) == {}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def test_build_into_a_remote_endpoint_and_query_it_like_the_embedded_store(built_graph, remote_server,
                                                                            scratch_data, monkeypatch):
     data, sources = scratch_data
@@ -33,6 +53,7 @@ def test_build_into_a_remote_endpoint_and_query_it_like_the_embedded_store(built
     embedded = stores.open_store(built_graph)
     assert len(remote) == len(embedded)
     assert library_differences(embedded, remote) == {}  # library and reader queries, rows and order
+    assert remote.resolved_dataset() == "endpoint"  # auto: its default graph is the project's union
 
     monkeypatch.setenv("PCG_SPARQL_QUERY_URL", remote_server)  # the readers follow the configuration
     from kg.store import read

@@ -81,6 +81,8 @@ def test_the_build_loads_every_graph_with_the_embedded_counts(stores):
     assert per_graph(remote) == per_graph(embedded)
     assert len(remote) == len(embedded)
     assert set(remote.graphs()) == set(per_graph(embedded))  # the project's graphs, no system graph
+    assert set(remote.named_graphs()) > set(remote.graphs())  # the system graphs are named graphs too
+    assert remote.resolved_dataset() == "listed"  # auto: so its union is not the project's
 
 
 def test_every_library_and_reader_query_gives_the_embedded_rows(stores):

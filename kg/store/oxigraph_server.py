@@ -31,9 +31,11 @@ def oxigraph_binary() -> str:
                         f"{sys.executable} or on PATH); install it with: pip install oxigraph==0.5.13")
 
 
-def server_command(location: Path, host: str, port: int, timeout_s: int | None = None) -> list[str]:
-    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"{host}:{port}",
-               "--union-default-graph", "--cors"]
+def server_command(location: Path, host: str, port: int, timeout_s: int | None = None,
+                   union_default_graph: bool = True) -> list[str]:
+    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"{host}:{port}", "--cors"]
+    if union_default_graph:
+        command.append("--union-default-graph")
     if timeout_s:
         command += ["--timeout-s", str(timeout_s)]
     return command
@@ -62,12 +64,13 @@ def wait_until_up(process: subprocess.Popen, url: str, seconds: float = 30, log:
 
 
 def start_oxigraph(location: Path, host: str = "127.0.0.1", port: int | None = None, *,
-                   timeout_s: int | None = None) -> tuple[subprocess.Popen, str]:
+                   timeout_s: int | None = None, union_default_graph: bool = True) -> tuple[subprocess.Popen, str]:
     """A writable Oxigraph server on the store folder ``location``, and its query URL
-    (``http://host:port/query``; updates go to ``/update``), once it answers."""
+    (``http://host:port/query``; updates go to ``/update``), once it answers. Its default graph is
+    the union of its graphs unless ``union_default_graph`` is false (then its unnamed graph)."""
     port = port or free_port()
     require_free(host, port)
-    process = spawn(server_command(location, host, port, timeout_s),
+    process = spawn(server_command(location, host, port, timeout_s, union_default_graph),
                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ}, preexec_fn=die_with_parent)
     url = f"http://{host}:{port}/query"
     wait_until_up(process, url)

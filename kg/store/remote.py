@@ -11,18 +11,23 @@ Protocol choices that every engine answers (tried on an Oxigraph server and Virt
 - Queries and updates are URL-encoded form ``POST``s (``query=`` / ``update=``). A direct ``POST``
   with ``Content-Type: application/sparql-query`` is never answered by Virtuoso 7.2.5, so it is not
   used at all.
-- The dataset is named in each query: ``default-graph-uri`` and ``named-graph-uri`` list the
-  project's graphs (those under ``<base>graph/``, found once per store). An engine's own default
-  graph may be the union of all its graphs, system graphs included (Virtuoso), or only its unnamed
-  graph (Fuseki, Oxigraph without ``--union-default-graph``); either way the queries see exactly the
-  project's graphs, as on the embedded store. Virtuoso 7.2 reads a listed default graph one graph
-  at a time, so its queries slow down with the number of graphs (156 graphs, a corpus 10 times
-  today's: 10 to 150 times slower than its own default graph). ``PCG_SPARQL_DATASET=endpoint``
-  sends no dataset: queries read the engine's own default graph and named graphs, for an engine
-  whose default graph is the union of its graphs (Virtuoso; Oxigraph with
-  ``--union-default-graph``). Virtuoso's union then holds its system graphs too, which no library
-  or reader query matches (tested), though a hand-written query may. Counting the store and
-  exporting it name the project's graphs either way.
+- The dataset: an engine's own default graph may be the union of all its graphs, system graphs
+  included (Virtuoso), or only its unnamed graph (Fuseki, Oxigraph without
+  ``--union-default-graph``). ``PCG_SPARQL_DATASET=listed`` names the project's graphs (those under
+  ``<base>graph/``, found once per store) in each query as ``default-graph-uri`` and
+  ``named-graph-uri``, so the queries see exactly the project's graphs, as on the embedded store,
+  on any engine. But both engines tried read a listed default graph one graph at a time, so a
+  listed query slows down with the number of graphs (a corpus 10 times today's, 156 to 186 graphs:
+  Virtuoso 10 to 150 times slower than its own default graph, an Oxigraph server up to 150 times).
+  ``endpoint`` sends no dataset: queries read the engine's own default graph and named graphs,
+  right for an engine whose default graph is the union of the project's graphs. ``auto`` (the
+  default) probes the endpoint once there are project graphs: ``endpoint`` when it holds no other
+  named graph and its default graph shows a triple of each sampled project graph (first, middle,
+  last), else ``listed``. So an Oxigraph server with ``--union-default-graph`` is read fast and
+  exactly, and Virtuoso, whose system graphs are in its union, is read exactly; set ``endpoint``
+  there to read it fast past a few dozen graphs (its system graphs then match no library or reader
+  query, tested, though a hand-written query may see them). Counting the store and exporting it
+  name the project's graphs whatever the setting.
 - Blank nodes are sent as skolem IRIs and read back as the same blank nodes (kg.store.skolem).
 - The build loads per named graph: ``DROP SILENT GRAPH`` then ``INSERT DATA`` in chunks of
   ``PCG_SPARQL_INSERT_CHUNK`` triples (default 2,000), halved and retried whenever the endpoint
@@ -119,11 +124,11 @@ def insert_chunk_setting() -> int:
         raise UsageError(f"PCG_SPARQL_INSERT_CHUNK must be a whole number of triples, not {value!r}") from None
 
 
-DATASETS = ("listed", "endpoint")
+DATASETS = ("auto", "listed", "endpoint")
 
 
 def dataset_setting(chosen: str | None = None) -> str:
-    """How queries name their dataset: ``chosen``, else ``PCG_SPARQL_DATASET``, else ``listed``."""
+    """How queries name their dataset: ``chosen``, else ``PCG_SPARQL_DATASET``, else ``auto``."""
     value = chosen or sparql_dataset() or DATASETS[0]
     if value not in DATASETS:
         source = "the dataset" if chosen else "PCG_SPARQL_DATASET"
@@ -136,13 +141,15 @@ class RemoteStore:
                  credentials: Credentials | None = _NO_CREDENTIALS, graphs: Iterable[str] | None = None,
                  dataset: str | None = None):
         """``credentials`` default to the configured ones (kg.store.remote_auth); ``graphs`` to the
-        project's graphs the endpoint holds, found at the first query; ``dataset`` (``listed`` or
-        ``endpoint``, see the module's notes) to ``PCG_SPARQL_DATASET``."""
+        project's graphs the endpoint holds, found at the first query; ``dataset`` (``auto``,
+        ``listed`` or ``endpoint``, see the module's notes) to ``PCG_SPARQL_DATASET``."""
         self.query_url, self.update_url, self.timeout = query_url, update_url, timeout
         if credentials is _NO_CREDENTIALS:
             credentials = credentials_for(update_url or query_url)
         self._opener = opener([query_url, update_url or ""], credentials)
         self._graphs = tuple(graphs) if graphs is not None else None
+        self._named: tuple[str, ...] | None = None
+        self._resolved: str | None = None  # what the auto dataset found
         self.insert_chunk = insert_chunk_setting()
         self.dataset = dataset_setting(dataset)
         self.refusals: list[tuple[int, int, str]] = []  # (triples, HTTP status, reason) of refused chunks
@@ -192,16 +199,54 @@ class RemoteStore:
 
     # --- reading ----------------------------------------------------------------------------------
 
+    def named_graphs(self) -> tuple[str, ...]:
+        """Every named graph on the endpoint, the project's and any other, found once. ``GRAPH ?g {}``
+        lists them without reading their triples; Virtuoso 7.2 answers it with one unbound row, so
+        there (and on an empty store) they are found from their triples. None found is not kept:
+        a build in another process may fill the store."""
+        if not self._named:
+            found = self._column("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", "g")
+            if not found or None in found:
+                found = self._column("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "g")
+            self._named = tuple(sorted(g for g in found if g is not None))
+        return self._named
+
     def graphs(self) -> tuple[str, ...]:
         """The project's named graphs on the endpoint (IRIs under ``<base>graph/``), found once."""
-        if self._graphs is None:
+        if not self._graphs:
             prefix = graph_iri("").value
-            text = ("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-                    f"FILTER(STRSTARTS(STR(?g), {json.dumps(prefix)})) }}")
-            body, headers = self._post(self.query_url, [("query", text)], RESULTS_JSON)
-            self._check_complete(body, headers, text)
-            self._graphs = tuple(sorted(r["g"].value for r in parse_query_results(body, format=QueryResultsFormat.JSON)))
+            self._graphs = tuple(g for g in self.named_graphs() if g.startswith(prefix))
         return self._graphs
+
+    def _column(self, text: str, variable: str) -> list[str | None]:
+        body, headers = self._post(self.query_url, [("query", text)], RESULTS_JSON)
+        self._check_complete(body, headers, text)
+        rows = parse_query_results(body, format=QueryResultsFormat.JSON)
+        return [row[variable].value if row[variable] is not None else None for row in rows]
+
+    def resolved_dataset(self) -> str:
+        """``listed`` or ``endpoint``: the setting, or for ``auto`` what the endpoint shows (see the
+        module's notes). Decided once the endpoint holds project graphs; ``listed`` until then."""
+        if self.dataset != "auto":
+            return self.dataset
+        if self._resolved is None:
+            graphs = self.graphs()
+            if not graphs:
+                return "listed"  # nothing to probe yet (an empty dataset); decided at a later query
+            sampled = sorted({graphs[0], graphs[len(graphs) // 2], graphs[-1]})
+            only_project = set(self.named_graphs()) <= set(graphs)
+            union = only_project and all(self._in_default_graph(g) for g in sampled)
+            self._resolved = "endpoint" if union else "listed"
+        return self._resolved
+
+    def _in_default_graph(self, graph: str) -> bool:
+        """Whether a triple of ``graph`` is also in the endpoint's own default graph."""
+        sample = list(self.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+                                 substitutions={"g": NamedNode(graph)}, use_default_graph_as_union=False))
+        if not sample:
+            return True  # an empty graph has nothing the default graph could lack
+        triple = {name: sample[0][name] for name in ("s", "p", "o")}
+        return bool(self.query("ASK { ?s ?p ?o }", substitutions=triple, use_default_graph_as_union=False))
 
     def query(self, query: str, *, prefixes: dict | None = None, use_default_graph_as_union: bool = True,
               substitutions: dict | None = None, timeout: float | None = None, **_ignored):
@@ -212,7 +257,7 @@ class RemoteStore:
         if prefixes is not None:
             text = sparql_prologue() + text
         fields = [("query", text)]
-        if use_default_graph_as_union and self.dataset == "listed":
+        if use_default_graph_as_union and self.resolved_dataset() == "listed":
             fields += dataset_fields(self.graphs() or [graph_iri("").value])  # none yet: an empty dataset
         graph_form = query_form(text) in ("construct", "describe")
         body, headers = self._post(self.query_url, fields, N_TRIPLES if graph_form else RESULTS_JSON, timeout)
@@ -309,7 +354,7 @@ class RemoteStore:
                 self._insert(graph, chunk)
                 start += len(chunk)
                 sent += len(chunk)
-        self._graphs = None  # found again at the next query
+        self._graphs = self._named = self._resolved = None  # found again at the next query
         return sent
 
     def _insert(self, graph: str, triples: list[str]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import re
 import urllib.error
 import urllib.parse
 
@@ -13,6 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import EndpointError, TruncatedResultError, UsageError
+from kg.rdf.terms import graph_iri
 from kg.store.remote import RemoteStore, dataset_fields, deskolemised_json, query_form
 from kg.store.remote_auth import Credentials, credentials_for, from_netrc, redacted
 from kg.store.skolem import deskolemise, genid_prefix, skolemise, skolemise_quad
@@ -48,8 +51,11 @@ class _Headers(dict):
         return list(super().items())
 
 
-def store_with(endpoint: FakeEndpoint, graphs=("http://example.org/graph/a",)) -> RemoteStore:
-    store = RemoteStore("http://db.example/sparql", "http://db.example/update", credentials=None, graphs=graphs)
+def store_with(endpoint: FakeEndpoint, graphs=("http://example.org/graph/a",), dataset=None) -> RemoteStore:
+    """A store of ``graphs`` that lists them in its queries (unless ``dataset`` or the environment
+    says otherwise)."""
+    store = RemoteStore("http://db.example/sparql", "http://db.example/update", credentials=None, graphs=graphs,
+                        dataset=dataset or os.environ.get("PCG_SPARQL_DATASET") or "listed")
     store._opener = endpoint
     return store
 
@@ -86,8 +92,85 @@ def test_with_the_endpoint_dataset_queries_name_no_graph_but_counting_does(monke
 
 def test_the_dataset_setting_must_be_one_of_its_values(monkeypatch):
     monkeypatch.setenv("PCG_SPARQL_DATASET", "everything")
-    with pytest.raises(UsageError, match="PCG_SPARQL_DATASET must be one of listed, endpoint"):
-        store_with(FakeEndpoint())
+    with pytest.raises(UsageError, match="PCG_SPARQL_DATASET must be one of auto, listed, endpoint"):
+        RemoteStore("http://db.example/sparql", credentials=None)
+
+
+PROJECT = graph_iri("").value  # where the project's graphs are named
+
+
+def select_answer(variables: list[str], rows: list[dict]) -> bytes:
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": [
+        {k: {"type": "uri", "value": v} for k, v in row.items()} for row in rows]}}).encode()
+
+
+class ProbedEndpoint(FakeEndpoint):
+    """An endpoint holding ``graphs`` (one triple each) whose default graph shows the triples of
+    ``in_default``; ``unbound_graph_listing``: Virtuoso's answer to ``GRAPH ?g {}``."""
+
+    def __init__(self, graphs, in_default, unbound_graph_listing=False):
+        super().__init__(self.answer)
+        self.graphs, self.in_default, self.unbound = graphs, in_default, unbound_graph_listing
+
+    def answer(self, url, fields):
+        query = dict(fields)["query"]
+        if "GRAPH ?g { }" in query:
+            return select_answer(["g"], [{}] if self.unbound else [{"g": g} for g in self.graphs]), {}
+        if "DISTINCT ?g" in query:
+            return select_answer(["g"], [{"g": g} for g in self.graphs]), {}
+        if "LIMIT 1" in query:
+            graph = re.search(r"VALUES \?g \{ <([^>]+)> \}", query).group(1)
+            return select_answer(["s", "p", "o"], [{"s": graph + "#s", "p": "http://e/p", "o": "http://e/o"}]), {}
+        if query.lstrip().startswith("VALUES") or "ASK" in query:
+            subject = re.search(r"<([^>]+)#s>", query).group(1)
+            return json.dumps({"head": {}, "boolean": subject in self.in_default}).encode(), {}
+        return EMPTY_SELECT, {}
+
+
+def auto_store(endpoint: ProbedEndpoint) -> RemoteStore:
+    store = RemoteStore("http://db.example/sparql", credentials=None, dataset="auto")
+    store._opener = endpoint
+    return store
+
+
+def sent_dataset(endpoint: FakeEndpoint) -> list[str]:
+    return [name for name, _ in endpoint.requests[-1][2] if name != "query"]
+
+
+@pytest.mark.parametrize("unbound_graph_listing", [False, True])
+def test_auto_reads_the_endpoints_own_default_graph_when_it_is_the_projects_union(unbound_graph_listing):
+    graphs = [PROJECT + n for n in "abcde"]
+    endpoint = ProbedEndpoint(graphs, set(graphs), unbound_graph_listing)
+    store = auto_store(endpoint)
+    store.query("SELECT ?s WHERE { ?s ?p ?o }")
+    assert store.resolved_dataset() == "endpoint" and sent_dataset(endpoint) == []
+    probed = [q for _, _, f in endpoint.requests for k, q in f if k == "query" and "LIMIT 1" in q]
+    assert len(probed) == 3  # the first, middle and last graphs, once for the store's life
+    store.query("SELECT ?s WHERE { ?s ?p ?o }")
+    assert len(endpoint.requests) == 1 + (1 if unbound_graph_listing else 0) + 2 * 3 + 2
+
+
+@pytest.mark.parametrize("graphs, in_default", [
+    ([PROJECT + "a", PROJECT + "b"], set()),  # an unnamed default graph
+    ([PROJECT + "a", PROJECT + "b"], {PROJECT + "a"}),
+    ([PROJECT + "a", "http://www.openlinksw.com/schemas/virtrdf#"],  # a system graph
+     {PROJECT + "a", "http://www.openlinksw.com/schemas/virtrdf#"}),
+])
+def test_auto_lists_the_projects_graphs_unless_the_default_graph_is_exactly_their_union(graphs, in_default):
+    endpoint = ProbedEndpoint(graphs, in_default)
+    store = auto_store(endpoint)
+    store.query("SELECT ?s WHERE { ?s ?p ?o }")
+    project = [g for g in graphs if g.startswith(PROJECT)]
+    assert store.resolved_dataset() == "listed"
+    assert endpoint.requests[-1][2][1:] == dataset_fields(project)
+
+
+def test_auto_decides_only_once_the_endpoint_holds_project_graphs():
+    endpoint = ProbedEndpoint([], set())
+    store = auto_store(endpoint)
+    assert store.resolved_dataset() == "listed" and store._resolved is None
+    endpoint.graphs = endpoint.in_default = [PROJECT + "a"]  # a build by another process
+    assert store.resolved_dataset() == "endpoint"
 
 
 def test_graph_forms_ask_for_n_triples():
