@@ -45,8 +45,8 @@ SCALES = (1, 10, 100)
 # timed runs of each query per scale, after one that counts its rows (0: that one is timed)
 RUNS = {1: 7, 10: 5, 100: 2}
 QUERY_TIMEOUT_S = 600
-# Loading a server over SPARQL 1.1 Update is measured up to 10×: at 100× it would take over half an
-# hour (about 12,000 triples a second on 2 cores); the engine's bulk loader is measured at every scale.
+# Loading an Oxigraph server over SPARQL 1.1 Update is measured up to 10×: at 100× it would take about
+# 20 minutes (21,000 triples a second at 10× on 2 cores); its bulk loader is measured at every scale.
 PROTOCOL_LOAD_UP_TO = 10
 # Virtuoso set as its guide says for a graph this size, and the same at every scale: 5.2 GB of page
 # buffers (it ships with 160 MB: at 100× every query would read from disk), and a result cap above

@@ -10,9 +10,10 @@
   query URL with ``/query`` replaced by ``/update``, as on an Oxigraph server).
 - ``PCG_SPARQL_USER`` / ``PCG_SPARQL_PASSWORD``: credentials for that endpoint (HTTP Basic or
   Digest, as the server asks; without them a netrc entry for its host is used, kg.store.remote_auth).
-- ``PCG_SPARQL_DATASET``: ``listed`` (default: each query lists the project's graphs) or
-  ``endpoint`` (queries read the endpoint's own default graph: faster on Virtuoso with many
-  graphs, kg.store.remote).
+- ``PCG_SPARQL_DATASET``: ``auto`` (default: ``endpoint`` when a probe finds the endpoint's
+  default graph to be the union of the project's graphs, else ``listed``), ``listed`` (each query
+  lists the project's graphs) or ``endpoint`` (queries read the endpoint's own default graph:
+  faster with many graphs, kg.store.remote).
 - ``PCG_SPARQL_INSERT_CHUNK``: triples per ``INSERT DATA`` request when loading it (default 2,000;
   halved whenever the endpoint refuses a request, kg.store.remote).
 - ``PCG_ENCODER_REUSE_SHARE``: the largest share of a corpus's training pairs an adapted search
