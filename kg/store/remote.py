@@ -212,7 +212,8 @@ class RemoteStore:
         return self._named
 
     def graphs(self) -> tuple[str, ...]:
-        """The project's named graphs on the endpoint (IRIs under ``<base>graph/``), found once."""
+        """The project's named graphs on the endpoint (IRIs under ``<base>graph/``), found once there
+        are any."""
         if not self._graphs:
             prefix = graph_iri("").value
             self._graphs = tuple(g for g in self.named_graphs() if g.startswith(prefix))
@@ -240,8 +241,10 @@ class RemoteStore:
         return self._resolved
 
     def _in_default_graph(self, graph: str) -> bool:
-        """Whether a triple of ``graph`` is also in the endpoint's own default graph."""
-        sample = list(self.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1",
+        """Whether a triple of ``graph`` is also in the endpoint's own default graph. The triple has no
+        blank node: a blank node cannot be bound in a query, so it could not be asked after."""
+        sample = list(self.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } } "
+                                 "LIMIT 1",
                                  substitutions={"g": NamedNode(graph)}, use_default_graph_as_union=False))
         if not sample:
             return True  # an empty graph has nothing the default graph could lack
