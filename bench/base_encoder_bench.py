@@ -55,6 +55,7 @@ def main() -> None:
     import kg.search.question_embedding as question_embedding
     from kg.evaluate import evaluate_search
     from kg.search.ranking import current_index
+    from kg.search.units import point_embedding_text
 
     torch.set_num_threads(2)
     index = current_index()
@@ -63,7 +64,7 @@ def main() -> None:
     model = SentenceTransformer(args.model, device="cpu")
     units, points = index.units, index.points
     unit_texts = [u.embedding_text() for u in units]
-    point_texts = [f"{units[p.unit].heading}: {p.text}" if units[p.unit].heading else p.text for p in points]
+    point_texts = [point_embedding_text(units, p) for p in points]
     dense, unit_s = embedded(model, unit_texts, np.array([u.language == "en" for u in units]), UNIT_TOKENS)
     point_dense, point_s = embedded(model, point_texts, np.array([units[p.unit].language == "en" for p in points]),
                                     POINT_TOKENS)

@@ -282,8 +282,8 @@ def timed_build(scale: int) -> dict:
     cold caches. Only the adapted search encoders are shared, and the build reuses the real
     corpus's (``PCG_ENCODER_REUSE_SHARE=1``; at 1× it is the one trained on exactly these pairs):
     adapting is one training epoch over the corpus's pairs, about 4 minutes at 1× (README), so 10
-    copies would train for about 40 minutes on 2 cores. Returns its stages' seconds and embedding counts (from its manifest), wall time and
-    peak memory."""
+    copies would train for about 40 minutes on 2 cores. Returns its stages' seconds and embedding
+    counts (from its manifest), wall time and peak memory."""
     from kg.config import cache_dir
 
     with tempfile.TemporaryDirectory(prefix=f"pcg-build-{scale}x-") as scratch:

@@ -4,20 +4,31 @@ store (tests/test_sparql_virtuoso.py does the same on Virtuoso)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 
 from tests.conftest import run_cli
 from tests.remote_stores import library_differences
 
 
-@pytest.fixture()
-def remote_server(tmp_path):
+@contextmanager
+def oxigraph_served(folder, union_default_graph: bool = True):
+    """An Oxigraph server on ``folder`` for the block: its query URL; stopped after."""
     from kg.store.oxigraph_server import start_oxigraph
 
-    process, url = start_oxigraph(tmp_path / "remote-store")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    process, url = start_oxigraph(folder, union_default_graph=union_default_graph)
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture()
+def remote_server(tmp_path):
+    with oxigraph_served(tmp_path / "remote-store") as url:
+        yield url
 
 
 def test_a_server_whose_default_graph_is_its_unnamed_graph_is_read_through_the_listed_graphs(built_graph,
@@ -25,19 +36,14 @@ def test_a_server_whose_default_graph_is_its_unnamed_graph_is_read_through_the_l
     """The auto dataset on an Oxigraph server without ``--union-default-graph``: the probe finds the
     project's triples absent from the default graph, so every query lists the project's graphs."""
     from kg.store import builds as stores
-    from kg.store.oxigraph_server import start_oxigraph
     from kg.store.remote import RemoteStore
 
     embedded = stores.open_store(built_graph)
-    process, url = start_oxigraph(tmp_path / "unnamed-default", union_default_graph=False)
-    try:
+    with oxigraph_served(tmp_path / "unnamed-default", union_default_graph=False) as url:
         remote = RemoteStore(url, url.replace("/query", "/update"), credentials=None)
         remote.insert_quads(embedded.quads_for_pattern(None, None, None, None))
         assert remote.resolved_dataset() == "listed"
         assert library_differences(embedded, remote) == {}
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def test_build_into_a_remote_endpoint_and_query_it_like_the_embedded_store(built_graph, remote_server,

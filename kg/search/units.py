@@ -128,13 +128,18 @@ def unit_vectors(units: list[Unit], progress=None, encoder: str | None = None) -
     return vectors
 
 
+def point_embedding_text(units: list[Unit], point: Point) -> str:
+    """What a point's vector reads: the point under its unit's heading."""
+    heading = units[point.unit].heading
+    return f"{heading}: {point.text}" if heading else point.text
+
+
 def point_vectors(units: list[Unit], points: list[Point], progress=None, encoder: str | None = None) -> np.ndarray:
     """Embeddings of the points, each read under its unit's heading."""
     vectors = np.zeros((len(points), VECTOR_WIDTH), dtype=np.float32)
     english = [j for j, p in enumerate(points) if units[p.unit].language == "en"]
     if english:
-        texts = [f"{units[points[j].unit].heading}: {points[j].text}" if units[points[j].unit].heading
-                 else points[j].text for j in english]
+        texts = [point_embedding_text(units, points[j]) for j in english]
         vectors[english] = embed_texts(texts, progress=progress, cache="search-points", encoder=encoder)
     return vectors
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import urllib.error
 import urllib.parse
@@ -51,11 +50,10 @@ class _Headers(dict):
         return list(super().items())
 
 
-def store_with(endpoint: FakeEndpoint, graphs=("http://example.org/graph/a",), dataset=None) -> RemoteStore:
-    """A store of ``graphs`` that lists them in its queries (unless ``dataset`` or the environment
-    says otherwise)."""
+def store_with(endpoint: FakeEndpoint, graphs=("http://example.org/graph/a",), dataset="listed") -> RemoteStore:
+    """A store of ``graphs`` that lists them in its queries (``dataset=None``: as the environment says)."""
     store = RemoteStore("http://db.example/sparql", "http://db.example/update", credentials=None, graphs=graphs,
-                        dataset=dataset or os.environ.get("PCG_SPARQL_DATASET") or "listed")
+                        dataset=dataset)
     store._opener = endpoint
     return store
 
@@ -83,7 +81,7 @@ def test_with_the_endpoint_dataset_queries_name_no_graph_but_counting_does(monke
     count = json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
         {"n": {"type": "literal", "value": "7", "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]}}).encode()
     endpoint = FakeEndpoint(lambda url, fields: (count, {}))
-    store = store_with(endpoint, graphs=("http://e/graph/a", "http://e/graph/b"))
+    store = store_with(endpoint, graphs=("http://e/graph/a", "http://e/graph/b"), dataset=None)
     store.query("SELECT ?s WHERE { ?s ?p ?o }")
     assert [name for name, _ in endpoint.requests[0][2]] == ["query"]
     assert len(store) == 7
