@@ -15,6 +15,11 @@ def verdict(value: float, target: float | None) -> str:
     return "" if target is None else ("yes" if value < target else "NO")
 
 
+def percentile(ordered: list[float], share: float) -> float:
+    """The value ``share`` of the way up ``ordered`` (sorted), by the lower index: 0.5, 0.95 …"""
+    return ordered[int(share * (len(ordered) - 1))]
+
+
 def write_results(path: Path, benchmark: str, rows: list[dict], **extra) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"benchmark": benchmark, **extra, "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

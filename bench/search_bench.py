@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from results_file import verdict, write_results
+from results_file import percentile, verdict, write_results
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results" / "search.json"
@@ -71,7 +71,7 @@ def main() -> None:
         latencies.append((time.perf_counter() - t) * 1000)
     latencies.sort()
     p50 = statistics.median(latencies)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    p95 = percentile(latencies, 0.95)
     rows = [
         ("units embedded", len(units), None),
         ("points embedded", len(points), None),
