@@ -15,8 +15,9 @@ and nothing of the CSDDD is cached), with a copy of ``ingest/sources`` without `
 Each step is a child process. For each build: wall seconds, the manifest's seconds per stage, texts
 embedded and read from the cache (search, themes), the encoder's status and its unseen share, and
 hybrid hit@5 on the gold questions, on all of them and on those about the CSDDD: what reading the
-CSDDD with an encoder that never saw it costs, beside the encoder adapted to it. Prints a table and writes ``bench/results/add_instrument.json``. About 12
-minutes on 2 cores, most of it the two adaptations.
+CSDDD with an encoder that never saw it costs, beside the encoder adapted to it. Prints a table and
+writes ``bench/results/add_instrument.json``. About 25 minutes on 2 cores, most of it the two
+adaptations, each with its reranking encoder (kg.search.late_interaction).
 """
 
 from __future__ import annotations

@@ -6,7 +6,9 @@ them, the whole corpus is indexed with it (as a build that reuses it would index
 questions are asked: hit@5 on the questions whose answers lie in the held-out instruments (text
 the encoder never saw) and on all of them, beside the encoder adapted to the whole corpus and the
 stock model. It adapts one encoder per held-out set and one to the whole corpus, and embeds the
-corpus with each: about half an hour on 2 cores. Not part of ``make bench``.
+corpus with each: about half an hour on 2 cores. Not part of ``make bench``. Its indexes have no
+second stage (kg.search.late_interaction): what it compares is the adapted encoders, by the first
+stage they rank with.
 
 Prints a table and writes ``bench/results/encoder_reuse.json``. ``--cache DIR`` keeps the encoders
 and embeddings in DIR (default: a temporary folder), so an interrupted run resumes.

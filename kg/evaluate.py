@@ -253,12 +253,15 @@ def evaluate_search(sets: tuple[str, ...] = SEARCH_SETS, k: int = 10, compare_st
                     modes: tuple[str, ...] = ("dense", "lexical", "hybrid")) -> dict:
     """Per question set: hit@1/5/10, MRR and nDCG@10 for each retrieval mode, and for hybrid
     retrieval per instrument (the question's own) and per kind of question (blind set) or labelling
-    batch (gold questions); with ``compare_stock``, dense and hybrid with the stock model too."""
+    batch (gold questions); hybrid without its second stage too (kg.search.late_interaction); with
+    ``compare_stock``, dense and hybrid with the stock model too."""
     from kg.search.answering import search
     from kg.search.ranking import current_index
 
     index = current_index()
     runs = [(mode, mode, index) for mode in modes]
+    if "hybrid" in modes and index.late_encoder is not None:
+        runs.append(("hybrid, first stage", "hybrid", index.first_stage()))
     if compare_stock:
         stock = index.with_stock_encoder()
         runs += [(f"{mode}, stock model", mode, stock) for mode in ("dense", "hybrid") if mode in modes]

@@ -91,16 +91,19 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
 
 def test_search_quality_floor(built_graph):
     """Floors on the two sets no setting was chosen on (README, Search): the frozen test part of the
-    gold questions and the blind set. Hybrid hit@5 is 0.770 and 0.755 on them; the floors leave two
-    to four questions for the spread between training runs. On the development part, adapting the
-    encoder must keep its gain over the stock model, and fusing BM25 must not cost the adapted ranker
-    anything."""
+    gold questions and the blind set. Hybrid hit@5 is 0.820 and 0.761 on them; the floors leave three
+    to four questions for the spread between training runs. The second stage (late interaction) must
+    not cost either set more than 0.01 of MRR (it gains 0.024 and 0.029). On the development part,
+    adapting the encoder must keep its gain over the stock model, and fusing BM25 must not cost the
+    adapted ranker anything."""
     from kg.evaluate import evaluate_search
 
     report = evaluate_search(compare_stock=True)
-    for which, floor in (("test", 0.74), ("blind", 0.70)):
-        assert report[which]["hybrid"]["hit@5"] >= floor, (which, report[which]["hybrid"])
-        assert report[which]["hybrid"]["hit@10"] >= report[which]["hybrid"]["hit@5"]
+    for which, floor in (("test", 0.79), ("blind", 0.74)):
+        hybrid = report[which]["hybrid"]
+        assert hybrid["hit@5"] >= floor, (which, hybrid)
+        assert hybrid["hit@10"] >= hybrid["hit@5"]
+        assert hybrid["mrr"] >= report[which]["hybrid, first stage"]["mrr"] - 0.01, (which, hybrid)
     dev = report["dev"]
     assert dev["dense"]["hit@5"] >= dev["dense, stock model"]["hit@5"] + 0.12
     assert dev["hybrid"]["mrr"] >= dev["dense"]["mrr"] - 0.02

@@ -32,6 +32,7 @@ from kg.rdf.references import cross_reference_quads
 from kg.rdf.provisions import instrument_quads, source_iri
 from kg.rdf.themes import theme_quads
 from kg.search.adaptation import encoder_for_build
+from kg.search.late_interaction import trained_late_encoder
 from kg.search.text_embeddings import counting as counting_embeddings
 from kg.search.units import index_points, index_units, write_index
 from kg.analysis import themes
@@ -254,9 +255,12 @@ def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | N
     progress(f"adapt search encoder: {choice.status}"
              + (f" ({choice.unseen_share:.1%} new)" if choice.status == "reused" else ""), 1, 1)
     lap("adapt search encoder")
+    late_encoder = trained_late_encoder(
+        encoder, units, progress=lambda done, total: progress("train the reranking encoder", done, total))
+    lap("train the reranking encoder")
     with counting_embeddings() as search_counts:
         write_index(units, partial.search_index.folder, points=index_points(parsed_all), encoder=encoder,
-                    progress=progress)
+                    late_encoder=late_encoder, progress=progress)
     themes.write_outputs(classification, partial.themes.folder)
     write_coverage(coverage_rows(classification, obligations), partial.themes.folder)
     lap("search index (embeddings)")
@@ -272,7 +276,7 @@ def _build(sources_dir: Path, force: bool, readapt: bool, progress: Progress | N
                 "themes": {"classifier": themes.CLASSIFIER_VERSION,
                            "provision_assignments": sum(map(len, classification.provisions.values())),
                            "obligation_assignments": sum(map(len, classification.obligations.values()))},
-                "search": {"encoder": encoder, "adaptation": choice.as_dict()},
+                "search": {"encoder": encoder, "late_encoder": late_encoder, "adaptation": choice.as_dict()},
                 "pipeline_version": PIPELINE_VERSION}
     partial.manifest.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     report.path = stores.publish(partial).root

@@ -6,6 +6,7 @@
 - ``adaptation``: adapting the encoder to the corpus, and when a cached adaptation is reused;
 - ``units``: the index's units and points, and writing the index;
 - ``ranking``: the loaded index, dense and BM25 rankings fused;
+- ``late_interaction``: the second stage, reranking the fused candidates word piece by word piece;
 - ``vector_index``: the nearest vectors to a question, exact in memory or, above a size threshold,
   approximate (HNSW, memory-mapped);
 - ``instrument_names``, ``citations``, ``query_scope``: what a question names (a citation, instruments);

@@ -252,37 +252,47 @@ def encoder_for_build(units, progress: Callable[[int, int], None] | None = None,
 
 
 def _train(labelled: list[tuple[str, tuple[str, str]]], folder: Path, progress) -> None:
-    import torch
-
     pairs = [pair for _, pair in labelled]
     path = stock_model_path()  # first: it switches the hub off before sentence-transformers loads
+    model, steps, losses = train_contrastive(pairs, path, RECIPE, mean_pooled_similarity, progress)
+    trained = {"pairs": len(pairs), "by_instrument": dict(sorted(Counter(i for i, _ in labelled).items())),
+               "pair_digests": sorted(pair_digest(pair) for pair in pairs)}
+    save_trained(model, folder, {"model": MODEL_NAME, "recipe": RECIPE, "pairs": len(pairs), "steps": steps,
+                                 "first_loss": losses[0], "last_loss": losses[-1], "trained_on": trained})
+
+
+def train_contrastive(pairs: list[tuple[str, str]], start: str, recipe: dict, similarity: Callable, progress):
+    """One pass of in-batch contrastive training (symmetric cross-entropy over ``similarity(model,
+    queries, passages, recipe)``, scaled by ``recipe["scale"]``) from the model in ``start``, with the
+    word embeddings and the lowest ``recipe["frozen_layers"]`` layers frozen. Returns the model in
+    evaluation mode, the steps taken and the loss of each step. Shared by the adaptation and by the
+    late-interaction encoder trained from it (kg.search.late_interaction)."""
+    import torch
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
     transformers_logging.disable_progress_bar()  # "Loading weights" would cut into the build's bar
-    torch.manual_seed(RECIPE["seed"])  # before loading: the seed also fixes dropout during training
-    model = SentenceTransformer(path, device="cpu")
-    model.max_seq_length = RECIPE["max_tokens"]
-    frozen = ("embeddings.",) + tuple(f"layer.{n}." for n in range(RECIPE["frozen_layers"]))
+    torch.manual_seed(recipe["seed"])  # before loading: the seed also fixes dropout during training
+    model = SentenceTransformer(start, device="cpu")
+    model.max_seq_length = recipe["max_tokens"]
+    frozen = ("embeddings.",) + tuple(f"layer.{n}." for n in range(recipe["frozen_layers"]))
     trained = []
     for name, parameter in model.named_parameters():
         parameter.requires_grad = not any(part in name for part in frozen)
         if parameter.requires_grad:
             trained.append(parameter)
-    optimiser = torch.optim.AdamW(trained, lr=RECIPE["learning_rate"])
-    batch_size = RECIPE["batch"]
+    optimiser = torch.optim.AdamW(trained, lr=recipe["learning_rate"])
+    batch_size = recipe["batch"]
     batches = [pairs[i : i + batch_size] for i in range(0, len(pairs) - batch_size + 1, batch_size)]
-    steps = RECIPE["epochs"] * len(batches)
+    steps = recipe["epochs"] * len(batches)
     model.train()
     losses = []
     for step in range(steps):
         batch = batches[step % len(batches)]
-        queries = _encode_for_training(model, [q for q, _ in batch])
-        passages = _encode_for_training(model, [p for _, p in batch])
-        similarity = queries @ passages.T * RECIPE["scale"]
+        scores = similarity(model, [q for q, _ in batch], [p for _, p in batch], recipe) * recipe["scale"]
         target = torch.arange(len(batch))
-        loss = (torch.nn.functional.cross_entropy(similarity, target)
-                + torch.nn.functional.cross_entropy(similarity.T, target)) / 2
+        loss = (torch.nn.functional.cross_entropy(scores, target)
+                + torch.nn.functional.cross_entropy(scores.T, target)) / 2
         loss.backward()
         optimiser.step()
         optimiser.zero_grad()
@@ -290,16 +300,23 @@ def _train(labelled: list[tuple[str, tuple[str, str]]], folder: Path, progress) 
         if progress:
             progress(step + 1, steps)
     model.eval()
+    return model, steps, losses
+
+
+def save_trained(model, folder: Path, record: dict) -> None:
+    """``model`` saved to ``folder`` with ``adaptation.json`` (``record``), whole or not at all."""
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     model.save(str(partial))
-    trained = {"pairs": len(pairs), "by_instrument": dict(sorted(Counter(i for i, _ in labelled).items())),
-               "pair_digests": sorted(pair_digest(pair) for pair in pairs)}
-    (partial / "adaptation.json").write_text(json.dumps(
-        {"model": MODEL_NAME, "recipe": RECIPE, "pairs": len(pairs), "steps": steps, "first_loss": losses[0],
-         "last_loss": losses[-1], "trained_on": trained}, indent=1), encoding="utf-8")
+    (partial / "adaptation.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
+
+
+def mean_pooled_similarity(model, queries: list[str], passages: list[str], recipe: dict):
+    """Cosines of the queries' and passages' mean-pooled vectors, each read up to the model's
+    ``max_seq_length`` word pieces."""
+    return _encode_for_training(model, queries) @ _encode_for_training(model, passages).T
 
 
 def _encode_for_training(model, texts: list[str]):

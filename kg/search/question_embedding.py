@@ -85,15 +85,26 @@ class QuestionEncoder:
     def encode(self, text: str) -> np.ndarray:
         """The normalised mean of the token vectors of ``text`` (stripped, as sentence-transformers
         does), read up to the encoder's ``max_tokens`` word pieces."""
-        ids = np.array(self.tokenizer.encode(text.strip()).ids)
+        vector = self._token_states(self.tokenizer.encode(text.strip()).ids).mean(0)
+        return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
+
+    def encode_tokens(self, text: str) -> tuple[np.ndarray, list[str]]:
+        """The normalised vector of each word piece of ``text`` but [CLS] and [SEP], and the pieces
+        (for late interaction, kg.search.late_interaction)."""
+        encoding = self.tokenizer.encode(text.strip())
+        states = self._token_states(np.array(encoding.ids))[1:-1]
+        norms = np.maximum(np.linalg.norm(states, axis=1, keepdims=True), 1e-12)
+        return (states / norms).astype(np.float32), encoding.tokens[1:-1]
+
+    def _token_states(self, ids) -> np.ndarray:
+        ids = np.asarray(ids)
         x = _layer_norm(self.word[ids] + self.position[: len(ids)] + self.token_type, *self.embedding_norm, self.eps)
         for layer in self.layers:
             x = _layer_norm(x + self._attention(x, layer) @ layer["attention_out"][0] + layer["attention_out"][1],
                             *layer["attention_norm"], self.eps)
             hidden = _gelu(x @ layer["intermediate"][0] + layer["intermediate"][1])
             x = _layer_norm(x + hidden @ layer["out"][0] + layer["out"][1], *layer["out_norm"], self.eps)
-        vector = x.mean(0)
-        return (vector / max(float(np.linalg.norm(vector)), 1e-12)).astype(np.float32)
+        return x
 
     def _attention(self, x: np.ndarray, layer: dict) -> np.ndarray:
         tokens, width = x.shape

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.caching import loaded_once
+from kg.search import late_interaction
 from kg.search.units import Point, Unit, point_vectors, unit_vectors
 from kg.search.vector_index import build_vector_index, open_vector_index
 from kg.store.builds import SearchIndexFiles
@@ -102,7 +103,13 @@ class SearchIndex:
         files = SearchIndexFiles(folder)
         self.units = [Unit(**u) for u in json.loads(files.units.read_text(encoding="utf-8"))]
         self.dense, self.unit_index = open_vector_index(files.dense, files.dense_ann)
-        self.encoder = json.loads(files.encoder.read_text(encoding="utf-8"))["encoder"]
+        encoders = json.loads(files.encoder.read_text(encoding="utf-8"))
+        self.encoder = encoders["encoder"]
+        # word-piece vectors, memory-mapped: a question reads those of its 30 candidates only
+        self.late_encoder = encoders.get("late_encoder")
+        if self.late_encoder is not None:
+            self.tokens = np.load(files.tokens, mmap_mode="r")
+            self.token_offsets = np.load(files.token_offsets)
         self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
         # units are written instrument by instrument, so each instrument is one contiguous span
         self.instrument_spans: dict[str, tuple[int, int]] = {}
@@ -199,7 +206,22 @@ class SearchIndex:
                     fused[i] += weight / (RRF_K + rank + 1)
         fused *= prior
         order = np.argsort(-fused)
+        if self.late_encoder is not None:
+            self._add_late_interaction(query, fused, order[: late_interaction.DEPTH], prior)
+            order = np.argsort(-fused)
         return [(int(i), float(fused[i])) for i in order[:CANDIDATES] if fused[i] > 0]
+
+    def _add_late_interaction(self, query: str, fused: np.ndarray, candidates: np.ndarray,
+                              prior: np.ndarray) -> None:
+        """The second stage (kg.search.late_interaction): the candidates ranked by MaxSim join the
+        fusion as a third list, under the same prior."""
+        candidates = candidates[fused[candidates] > 0]
+        question = late_interaction.question_token_vectors(query, self.late_encoder, STOPWORDS)
+        scores = late_interaction.maxsim_scores(question, self.tokens, self.token_offsets, candidates)
+        for rank, n in enumerate(np.argsort(-scores, kind="stable")):
+            if np.isfinite(scores[n]):
+                unit = candidates[n]
+                fused[unit] += late_interaction.LATE_WEIGHT / (RRF_K + rank + 1) * prior[unit]
 
     def best_point(self, position: int, point_scores: PointScores | None) -> Point | None:
         """The point of a unit closest to the question, if the question shares a word with it."""
@@ -230,10 +252,16 @@ class SearchIndex:
             return combined, lexical, question
         return combined + self.point_dense @ question, lexical, None
 
+    def first_stage(self) -> SearchIndex:
+        """The same index without its second stage, to measure what late interaction buys."""
+        first = copy.copy(self)
+        first.late_encoder = None
+        return first
+
     def with_stock_encoder(self) -> SearchIndex:
         """The same index read by the stock model, to measure what adapting the encoder buys."""
         stock = copy.copy(self)
-        stock.encoder = None
+        stock.encoder = stock.late_encoder = None
         stock.dense = unit_vectors(self.units)
         stock.point_dense = point_vectors(self.units, self.points)
         stock.unit_index, stock.point_index = build_vector_index(stock.dense), build_vector_index(stock.point_dense)

@@ -53,6 +53,16 @@ class MeanPoolingEncoder:
     def encode(self, texts: list[str], max_tokens: int = MAX_TOKENS) -> np.ndarray:
         return self.encode_tokenized(self.tokenize(texts, max_tokens))
 
+    def encode_tokens_tokenized(self, token_ids: list[list[int]]) -> list[np.ndarray]:
+        """Per text, the normalised vector of each word piece but [CLS] and [SEP], in float16 (for
+        late interaction, kg.search.late_interaction: 2 bytes a number is plenty to rank 30 units)."""
+        import torch
+
+        batch = self.tokenizer.pad({"input_ids": token_ids}, return_tensors="pt")
+        with torch.inference_mode():
+            states = torch.nn.functional.normalize(self.network(**batch).last_hidden_state, dim=-1).numpy()
+        return [states[n, 1 : len(ids) - 1].astype(np.float16) for n, ids in enumerate(token_ids)]
+
 
 @loaded_once(maxsize=2)
 def model(encoder: str | None = None) -> MeanPoolingEncoder:
@@ -91,6 +101,21 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
     theme prototypes and points) keeps its own file, because a file keeps only the texts of its
     latest call. ``encoder`` chooses the model, as in :func:`model`; each text is read up to its
     first ``max_tokens`` word pieces."""
+    vectors = _encoded(texts, progress, cache, encoder, max_tokens, MeanPoolingEncoder.encode_tokenized)
+    return np.stack(vectors) if vectors else np.zeros((0, VECTOR_WIDTH), dtype=np.float32)
+
+
+def embed_text_tokens(texts: list[str], progress=None, cache: str = "tokens", encoder: str | None = None,
+                      max_tokens: int = MAX_TOKENS) -> list[np.ndarray]:
+    """Per text, its word pieces' vectors (:meth:`MeanPoolingEncoder.encode_tokens_tokenized`),
+    cached as :func:`embed_texts` caches sentence vectors."""
+    return _encoded(texts, progress, cache, encoder, max_tokens, MeanPoolingEncoder.encode_tokens_tokenized)
+
+
+def _encoded(texts: list[str], progress, cache: str, encoder: str | None, max_tokens: int,
+             encode_batch) -> list[np.ndarray]:
+    """``encode_batch(model, token_ids)`` of each text, read from the cache file ``cache`` or
+    computed and added to it."""
     folder = embeddings_dir()
     folder.mkdir(parents=True, exist_ok=True)
     keys = [text_key(t, encoder, max_tokens) for t in texts]
@@ -110,7 +135,7 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
         # batches of similar token counts pad little: sorting by characters instead padded 16% more
         order = sorted(range(len(missing)), key=lambda n: len(token_ids[n]))
         batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
-        encoded = _in_parallel(lambda batch: encoding_model.encode_tokenized([token_ids[n] for n in batch]),
+        encoded = _in_parallel(lambda batch: encode_batch(encoding_model, [token_ids[n] for n in batch]),
                                batches, progress)
         for batch, vectors in zip(batches, encoded):
             for n, vector in zip(batch, vectors):
@@ -119,7 +144,7 @@ def embed_texts(texts: list[str], progress=None, cache: str = "vectors", encoder
         keep = set(keys)
         np.savez(tmp, **{k: v for k, v in cached.items() if k in keep})
         tmp.replace(store_path)
-    return np.stack([cached[k] for k in keys]) if keys else np.zeros((0, VECTOR_WIDTH), dtype=np.float32)
+    return [cached[k] for k in keys]
 
 
 def _in_parallel(encode_batch, batches: list, progress=None) -> list:

@@ -13,7 +13,7 @@ import numpy as np
 
 from ingest.model import ParsedInstrument
 from kg.search.models import VECTOR_WIDTH
-from kg.search.text_embeddings import embed_texts
+from kg.search.text_embeddings import embed_text_tokens, embed_texts
 from kg.search.vector_index import write_vector_index
 from kg.store.builds import SearchIndexFiles
 
@@ -144,10 +144,27 @@ def point_vectors(units: list[Unit], points: list[Point], progress=None, encoder
     return vectors
 
 
+def unit_token_vectors(units: list[Unit], encoder: str, progress=None) -> tuple[np.ndarray, np.ndarray]:
+    """The word-piece vectors of every unit, read as :func:`unit_vectors` reads it, one after another
+    (float16), and the offsets where each unit's start, with the end last; none for units in other
+    languages."""
+    tokens = [np.zeros((0, VECTOR_WIDTH), dtype=np.float16) for _ in units]
+    english = [i for i, u in enumerate(units) if u.language == "en"]
+    if english:
+        found = embed_text_tokens([units[i].embedding_text() for i in english], progress=progress,
+                                  cache="search-tokens", encoder=encoder, max_tokens=UNIT_TOKENS)
+        for i, vectors in zip(english, found):
+            tokens[i] = vectors
+    offsets = np.concatenate([[0], np.cumsum([len(t) for t in tokens])]).astype(np.int64)
+    return np.concatenate(tokens), offsets
+
+
 def write_index(units: list[Unit], folder: Path, progress=None, points: list[Point] | None = None,
-                encoder: str | None = None) -> None:
+                encoder: str | None = None, late_encoder: str | None = None) -> None:
     """The index a :class:`SearchIndex` reads: units, points, their vectors (with an approximate
-    index of each above kg.search.vector_index's threshold) and the encoder's key (None: the stock model). ``progress(stage, done, total)`` hears of the embedding."""
+    index of each above kg.search.vector_index's threshold), the units' word-piece vectors by
+    ``late_encoder`` (none without one) and the encoders' keys (None: the stock model).
+    ``progress(stage, done, total)`` hears of the embedding."""
     points = points or []
     folder.mkdir(parents=True, exist_ok=True)
     files = SearchIndexFiles(folder)
@@ -159,6 +176,10 @@ def write_index(units: list[Unit], folder: Path, progress=None, points: list[Poi
                        files.dense_ann)
     write_vector_index(point_vectors(units, points, reporter("embed points for search"), encoder),
                        files.points_dense, files.points_dense_ann)
+    if late_encoder is not None:
+        tokens, offsets = unit_token_vectors(units, late_encoder, reporter("embed word pieces for reranking"))
+        np.save(files.tokens, tokens)
+        np.save(files.token_offsets, offsets)
     files.units.write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False), encoding="utf-8")
     files.points.write_text(json.dumps([p.__dict__ for p in points], ensure_ascii=False), encoding="utf-8")
-    files.encoder.write_text(json.dumps({"encoder": encoder}), encoding="utf-8")
+    files.encoder.write_text(json.dumps({"encoder": encoder, "late_encoder": late_encoder}), encoding="utf-8")

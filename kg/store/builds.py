@@ -43,6 +43,8 @@ class SearchIndexFiles:
     points_dense = _file("points_dense.npy")
     points_dense_ann = _file("points_dense.usearch", "the points' approximate index, likewise")
     encoder = _file("index.json", "the key of the encoder that embedded the index")
+    tokens = _file("tokens.npy", "the units' word-piece vectors, for late interaction (kg.search.late_interaction)")
+    token_offsets = _file("token_offsets.npy", "where each unit's word pieces start in tokens.npy, and the end")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,100 @@
+"""Search's second stage, late interaction (kg.search.late_interaction), on the real build: its
+encoder, trained from the adapted one at build time; the provisions' word-piece vectors; questions'
+word pieces encoded in NumPy as the build encodes them in torch; and a reranking that reorders the
+first stage's candidates and nothing else."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from kg.search import late_interaction
+from kg.search.models import model_folder, require_encoder
+
+QUESTIONS = ["Who must publish a modern slavery statement?", "Can a bank be told not to tip off a customer?",
+             "  what does 'forced or compulsory labour' mean?  ", "s.54", "强迫劳动"]
+
+
+@pytest.fixture(scope="module")
+def index(built_graph):
+    from kg.search.ranking import current_index
+
+    return current_index()
+
+
+def test_the_build_trains_the_reranking_encoder_from_the_adapted_one(built_graph, index):
+    manifest = json.loads(built_graph.manifest.read_text(encoding="utf-8"))
+    encoder = manifest["search"]["encoder"]
+    assert manifest["search"]["late_encoder"] == index.late_encoder == f"{encoder}/late-interaction"
+    record = json.loads((require_encoder(index.late_encoder) / "adaptation.json").read_text(encoding="utf-8"))
+    assert record["model"] == encoder and record["recipe"] == late_interaction.RECIPE
+    assert record["steps"] > 0 and record["last_loss"] < record["first_loss"]
+
+
+def test_every_english_unit_has_the_vectors_of_its_word_pieces(index):
+    from kg.search.units import UNIT_TOKENS
+
+    lengths = np.diff(index.token_offsets)
+    assert len(lengths) == len(index.units) and index.token_offsets[-1] == len(index.tokens)
+    english = np.array([u.language == "en" for u in index.units])
+    assert (lengths[english] > 0).all() and (lengths[~english] == 0).all()
+    assert lengths.max() == UNIT_TOKENS - 2  # [CLS] and [SEP] are not kept
+    assert index.tokens.dtype == np.float16
+    sample = np.asarray(index.tokens[:: max(1, len(index.tokens) // 500)], dtype=np.float32)
+    assert np.allclose(np.linalg.norm(sample, axis=1), 1.0, atol=2e-3)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_questions_word_pieces_are_encoded_as_the_build_encodes_texts(question, index):
+    from kg.search.question_embedding import QuestionEncoder
+    from kg.search.text_embeddings import MeanPoolingEncoder
+
+    folder = model_folder(index.late_encoder)
+    in_numpy, pieces = QuestionEncoder(folder, late_interaction.RECIPE["query_tokens"]).encode_tokens(question)
+    batched = MeanPoolingEncoder(folder)
+    in_torch = batched.encode_tokens_tokenized(batched.tokenize([question], late_interaction.RECIPE["query_tokens"]))
+    assert len(pieces) == len(in_numpy) == len(in_torch[0]) > 0
+    assert np.abs(in_numpy - in_torch[0].astype(np.float32)).max() < 2e-3  # float16 in the index
+
+
+def test_meaningless_word_pieces_of_a_question_are_not_matched(index):
+    from kg.search.ranking import STOPWORDS
+
+    vectors = late_interaction.question_token_vectors("What is the duty of the bank?", index.late_encoder, STOPWORDS)
+    everything, pieces = late_interaction._question_encoder(index.late_encoder).encode_tokens(
+        "What is the duty of the bank?")
+    assert pieces == ["what", "is", "the", "duty", "of", "the", "bank", "?"]
+    assert np.array_equal(vectors, everything[[3, 6]])  # "duty", "bank"
+    # a question of stopwords alone is matched on all of them rather than on nothing
+    assert len(late_interaction.question_token_vectors("what is it?", index.late_encoder, STOPWORDS)) == 4
+
+
+def test_maxsim_is_the_mean_of_each_question_pieces_best_match():
+    question = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    tokens = np.array([[1.0, 0.0], [0.6, 0.8], [0.8, 0.6]], dtype=np.float16)
+    offsets = np.array([0, 2, 2, 3])  # unit 1 has no word pieces
+    scores = late_interaction.maxsim_scores(question, tokens, offsets, np.array([0, 1, 2]))
+    assert scores[0] == pytest.approx((1.0 + 0.8) / 2, abs=1e-3)
+    assert scores[1] == -np.inf
+    assert scores[2] == pytest.approx((0.8 + 0.6) / 2, abs=1e-3)
+    assert (late_interaction.maxsim_scores(question[:0], tokens, offsets, np.array([0])) == -np.inf).all()
+
+
+@pytest.mark.parametrize("question", ["Which companies must report on forced labour in their supply chains?",
+                                      "What must a bank do when it suspects money laundering?"])
+def test_reranking_reorders_the_first_stage_candidates_and_nothing_else(question, index):
+    allowed = np.ones(len(index.units), dtype=bool)
+    first = index.first_stage().ranking(question, "hybrid", allowed)
+    second = index.ranking(question, "hybrid", allowed)
+    depth = late_interaction.DEPTH
+    assert {i for i, _ in first[:depth]} == {i for i, _ in second[:depth]}
+    assert [i for i, _ in first[:depth]] != [i for i, _ in second[:depth]]
+    assert first[depth:] == second[depth:]
+
+
+def test_an_index_without_word_pieces_ranks_by_the_first_stage(index):
+    first = index.first_stage()
+    assert first.late_encoder is None and index.late_encoder is not None
+    assert index.with_stock_encoder().late_encoder is None
