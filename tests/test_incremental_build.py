@@ -10,6 +10,7 @@ import pytest
 
 from kg.search.adaptation import (REUSE_UNSEEN_SHARE, cached_encoders, instrument_pairs, pair_digest,
                                   reuse_candidate, training_pairs)
+from kg.search.late_interaction import late_encoder
 from kg.search.models import encoder_dir
 from kg.store.builds import BuildPaths
 from tests.conftest import REPO, run_cli
@@ -107,11 +108,17 @@ def test_adding_an_instrument_reuses_the_encoder_and_embeds_only_its_texts(built
     assert set(cached_encoders()) == encoders_before  # nothing was trained
     assert not encoder_dir(f"{before['search']['encoder']}.partial").exists()
     assert after["stages"]["adapt search encoder"] < 30  # an adaptation takes minutes
+    # the reranking encoder, in the reused encoder's folder, is reused with it
+    assert after["search"]["late_encoder"] == before["search"]["late_encoder"] == late_encoder(
+        before["search"]["encoder"])
+    assert after["stages"]["train the reranking encoder"] < 30
 
+    # each new text is embedded twice (its vector, and its word pieces' for the second stage); nothing else
     new_texts = {u.embedding_text() for u in units if u.instrument == "c029-copy"}
     search = after["embedded"]["search"]
     assert search["by_cache"]["vectors"]["embedded"] == len(new_texts)
+    assert search["by_cache"]["search-tokens"]["embedded"] == len(new_texts)
     assert search["by_cache"]["search-points"]["embedded"] == 0
-    assert search["cached"] > 3000 and search["embedded"] == len(new_texts)
+    assert search["cached"] > 3000 and search["embedded"] == 2 * len(new_texts)
     assert after["embedded"]["themes"]["embedded"] == 0 and after["embedded"]["themes"]["cached"] > 3000
-    assert "Search encoder: reused" in built.stdout and f"{len(new_texts)} texts for search" in built.stdout
+    assert "Search encoder: reused" in built.stdout and f"{2 * len(new_texts)} texts for search" in built.stdout

@@ -31,8 +31,11 @@ from kg.search.adaptation import instrument_pairs, save_trained, train_contrasti
 from kg.search.models import encoder_dir, model_folder
 
 FOLDER = "late-interaction"
-RECIPE = {"version": 1, "epochs": 1, "batch": 32, "learning_rate": 3e-5, "scale": 20.0, "max_tokens": 128,
-          "query_tokens": 64, "passage_tokens": 128, "frozen_layers": 2, "seed": 0}
+# The adaptation's recipe, with MaxSim for the score. Passages are read up to 64 word pieces, as in
+# the adaptation: on dev, 128 gave hybrid hit@5 0.815–0.833 and MRR 0.666–0.684 over three training
+# runs, 64 gave 0.843 and 0.674, and trains in 60% of the time (about 3.5 minutes on 2 cores, not 6).
+RECIPE = {"version": 1, "epochs": 1, "batch": 32, "learning_rate": 3e-5, "scale": 20.0, "max_tokens": 64,
+          "query_tokens": 64, "passage_tokens": 64, "frozen_layers": 2, "seed": 0}
 # The hybrid ranking's first this many units are ranked again by late interaction.
 DEPTH = 30
 # The late-interaction ranking's weight in the fusion, beside dense (1.0) and BM25 (0.75), chosen on
