@@ -60,10 +60,11 @@ def test_questions_word_pieces_are_encoded_as_the_build_encodes_texts(question, 
 
 
 def test_meaningless_word_pieces_of_a_question_are_not_matched(index):
+    from kg.search.question_embedding import question_model
     from kg.search.ranking import STOPWORDS
 
     vectors = late_interaction.question_token_vectors("What is the duty of the bank?", index.late_encoder, STOPWORDS)
-    everything, pieces = late_interaction._question_encoder(index.late_encoder).encode_tokens(
+    everything, pieces = question_model(index.late_encoder, late_interaction.RECIPE["query_tokens"]).encode_tokens(
         "What is the duty of the bank?")
     assert pieces == ["what", "is", "the", "duty", "of", "the", "bank", "?"]
     assert np.array_equal(vectors, everything[[3, 6]])  # "duty", "bank"

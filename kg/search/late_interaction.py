@@ -26,7 +26,6 @@ import re
 
 import numpy as np
 
-from kg.caching import loaded_once
 from kg.search.adaptation import instrument_pairs, save_trained, train_contrastive
 from kg.search.models import encoder_dir, model_folder
 
@@ -92,17 +91,12 @@ def _token_vectors_for_training(model, texts: list[str], max_tokens: int):
     return torch.nn.functional.normalize(states, dim=-1), mask
 
 
-@loaded_once(maxsize=2)
-def _question_encoder(encoder: str):
-    from kg.search.question_embedding import QuestionEncoder
-
-    return QuestionEncoder(model_folder(encoder), RECIPE["query_tokens"])
-
-
 def question_token_vectors(question: str, encoder: str, stopwords: frozenset[str] | set[str]) -> np.ndarray:
     """The normalised vectors of the question's meaningful word pieces, neither punctuation nor one
     of ``stopwords`` (search's, kg.search.ranking.STOPWORDS); all of them when none is."""
-    vectors, pieces = _question_encoder(encoder).encode_tokens(question)
+    from kg.search.question_embedding import question_model  # NumPy: loaded with the first question
+
+    vectors, pieces = question_model(encoder, RECIPE["query_tokens"]).encode_tokens(question)
     keep = [n for n, piece in enumerate(pieces)
             if MEANINGFUL_PIECE.search(piece) and piece.removeprefix("##") not in stopwords]
     return vectors[keep] if keep else vectors

@@ -120,11 +120,11 @@ class QuestionEncoder:
         return attended.transpose(1, 0, 2).reshape(tokens, width)
 
 
-@loaded_once(maxsize=2)
-def question_model(encoder: str | None = None):
-    """The encoder of ``model_folder(encoder)`` (kg.search.models), for one question at a time,
-    loaded once per process."""
-    return QuestionEncoder(model_folder(encoder), MAX_TOKENS)
+@loaded_once(maxsize=3)  # the stock model, the adapted encoder and its reranking encoder (kg eval search)
+def question_model(encoder: str | None = None, max_tokens: int = MAX_TOKENS):
+    """The encoder of ``model_folder(encoder)`` (kg.search.models), for one question at a time, read
+    up to ``max_tokens`` word pieces, loaded once per process."""
+    return QuestionEncoder(model_folder(encoder), max_tokens)
 
 
 @lru_cache(maxsize=64)
