@@ -63,13 +63,15 @@ def test_meaningless_word_pieces_of_a_question_are_not_matched(index):
     from kg.search.question_embedding import question_model
     from kg.search.ranking import STOPWORDS
 
-    vectors = late_interaction.question_token_vectors("What is the duty of the bank?", index.late_encoder, STOPWORDS)
+    vectors, kept = late_interaction.question_token_vectors("What is the duty of the bank?", index.late_encoder,
+                                                            STOPWORDS)
     everything, pieces = question_model(index.late_encoder, late_interaction.RECIPE["query_tokens"]).encode_tokens(
         "What is the duty of the bank?")
     assert pieces == ["what", "is", "the", "duty", "of", "the", "bank", "?"]
-    assert np.array_equal(vectors, everything[[3, 6]])  # "duty", "bank"
+    assert kept == ["duty", "bank"] and np.array_equal(vectors, everything[[3, 6]])
     # a question of stopwords alone is matched on all of them rather than on nothing
-    assert len(late_interaction.question_token_vectors("what is it?", index.late_encoder, STOPWORDS)) == 4
+    vectors, kept = late_interaction.question_token_vectors("what is it?", index.late_encoder, STOPWORDS)
+    assert len(vectors) == len(kept) == 4
 
 
 def test_maxsim_is_the_mean_of_each_question_pieces_best_match():
@@ -81,6 +83,30 @@ def test_maxsim_is_the_mean_of_each_question_pieces_best_match():
     assert scores[1] == -np.inf
     assert scores[2] == pytest.approx((0.8 + 0.6) / 2, abs=1e-3)
     assert (late_interaction.maxsim_scores(question[:0], tokens, offsets, np.array([0])) == -np.inf).all()
+    weighted = late_interaction.maxsim_scores(question, tokens, offsets, np.array([0, 2]), np.array([3.0, 1.0]))
+    assert weighted == pytest.approx([(3 * 1.0 + 0.8) / 4, (3 * 0.8 + 0.6) / 4], abs=1e-3)
+    # weights that are all zero (pieces every unit holds) count the pieces alike
+    flat = late_interaction.maxsim_scores(question, tokens, offsets, np.array([0]), np.zeros(2, dtype=np.float32))
+    assert flat == pytest.approx([(1.0 + 0.8) / 2], abs=1e-3)
+
+
+def test_a_question_piece_that_few_provisions_hold_weighs_more(index):
+    frequencies = index.piece_frequencies
+    english = sum(u.language == "en" for u in index.units)
+    assert frequencies["texts"] == english
+    assert 0 < frequencies["pieces"]["laundering"] < frequencies["pieces"]["shall"] <= english
+    weights = late_interaction.piece_weights(["laundering", "shall", "zzzunseen"], frequencies)
+    assert weights[2] > weights[0] > weights[1] > 0
+    assert weights[2] == pytest.approx(np.log(english + 1), rel=1e-5)
+    assert (late_interaction.piece_weights(["laundering", "shall"], None) == 1).all()  # an index without them
+
+
+def test_piece_frequencies_count_each_text_once_as_the_encoder_reads_it(index):
+    counted = late_interaction.piece_frequencies(["Shall shall SHALL pay.", "  the bank shall  ", "bank"],
+                                                 index.late_encoder, max_tokens=4)
+    assert counted["texts"] == 3
+    # a budget of 4 word pieces holds [CLS], two pieces and [SEP]: "pay" and the second text's "shall" are cut
+    assert counted["pieces"] == {"shall": 1, "the": 1, "bank": 2}
 
 
 @pytest.mark.parametrize("question", ["Which companies must report on forced labour in their supply chains?",

@@ -6,7 +6,8 @@ fuses that ranking with BM25's. The answer is among the first 30 grouped hits fo
 questions but in the first five for 77%: what is missing is a finer reading of those 30. Late
 interaction gives it at little cost. Every word piece of a provision keeps its own vector, written
 at build time; a question's word pieces (stopwords and punctuation left out) are each matched to the
-provision's closest word piece, and the mean of those cosines ranks the 30 candidates. That ranking
+provision's closest word piece, and the mean of those cosines, each weighted by its piece's inverse
+document frequency over the provisions (:func:`piece_weights`), ranks the 30 candidates. That ranking
 joins the fusion as a third list, over the candidates only (:data:`LATE_WEIGHT`).
 
 The token vectors come from their own encoder: the adapted encoder (kg.search.adaptation) trained
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
@@ -91,28 +94,61 @@ def _token_vectors_for_training(model, texts: list[str], max_tokens: int):
     return torch.nn.functional.normalize(states, dim=-1), mask
 
 
-def question_token_vectors(question: str, encoder: str, stopwords: frozenset[str] | set[str]) -> np.ndarray:
+def question_token_vectors(question: str, encoder: str,
+                           stopwords: frozenset[str] | set[str]) -> tuple[np.ndarray, list[str]]:
     """The normalised vectors of the question's meaningful word pieces, neither punctuation nor one
-    of ``stopwords`` (search's, kg.search.ranking.STOPWORDS); all of them when none is."""
+    of ``stopwords`` (search's, kg.search.ranking.STOPWORDS), and those pieces; all of them when
+    none is meaningful."""
     from kg.search.question_embedding import question_model  # NumPy: loaded with the first question
 
     vectors, pieces = question_model(encoder, RECIPE["query_tokens"]).encode_tokens(question)
     keep = [n for n, piece in enumerate(pieces)
             if MEANINGFUL_PIECE.search(piece) and piece.removeprefix("##") not in stopwords]
-    return vectors[keep] if keep else vectors
+    return (vectors[keep], [pieces[n] for n in keep]) if keep else (vectors, pieces)
 
 
-def maxsim_scores(question: np.ndarray, tokens: np.ndarray, offsets: np.ndarray,
-                  candidates: np.ndarray) -> np.ndarray:
+def piece_frequencies(texts: list[str], encoder: str, max_tokens: int) -> dict:
+    """How many of ``texts`` hold each word piece, read as the encoder reads them (up to
+    ``max_tokens`` word pieces, [CLS] and [SEP] left out): ``{"texts": n, "pieces": {piece: count}}``,
+    written beside the word-piece vectors at build time for :func:`piece_weights`."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(model_folder(encoder)) / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_tokens)
+    counts: Counter[str] = Counter()
+    for encoding in tokenizer.encode_batch([text.strip() for text in texts]):
+        counts.update(set(encoding.tokens[1:-1]))
+    return {"texts": len(texts), "pieces": dict(sorted(counts.items()))}
+
+
+def piece_weights(pieces: list[str], frequencies: dict | None) -> np.ndarray:
+    """Each question piece's inverse document frequency over the indexed units, ``ln((n + 1) /
+    (count + 1))``, as BERTScore weighs its token matches (Zhang et al., 2020): a piece that most
+    provisions hold ("shall", "member") says little about which one answers. Equal weights without
+    ``frequencies`` (an index built before they were written)."""
+    if frequencies is None:
+        return np.ones(len(pieces), dtype=np.float32)
+    texts, counts = frequencies["texts"], frequencies["pieces"]
+    return np.array([np.log((texts + 1) / (counts.get(piece, 0) + 1)) for piece in pieces], dtype=np.float32)
+
+
+def maxsim_scores(question: np.ndarray, tokens: np.ndarray, offsets: np.ndarray, candidates: np.ndarray,
+                  weights: np.ndarray | None = None) -> np.ndarray:
     """Late-interaction score of each candidate unit: the mean over the question's word-piece vectors
-    of their best cosine with one of the unit's (``tokens[offsets[u]:offsets[u + 1]]``); ``-inf``
-    for a unit without word pieces (one the encoder cannot read)."""
+    (weighted by ``weights``, :func:`piece_weights`; equally without) of their best cosine with one
+    of the unit's (``tokens[offsets[u]:offsets[u + 1]]``); ``-inf`` for a unit without word pieces
+    (one the encoder cannot read)."""
     scores = np.full(len(candidates), -np.inf, dtype=np.float32)
     if not len(question):
         return scores
+    weights = np.ones(len(question), dtype=np.float32) if weights is None else weights
+    if not weights.sum() > 0:  # every piece in every unit: no piece tells them apart, so count all alike
+        weights = np.ones(len(question), dtype=np.float32)
+    weights = weights / weights.sum()
     for n, unit in enumerate(candidates):
         start, end = int(offsets[unit]), int(offsets[unit + 1])
         if end > start:
             cosines = question @ np.asarray(tokens[start:end], dtype=np.float32).T
-            scores[n] = float(cosines.max(1).mean())
+            scores[n] = float(cosines.max(1) @ weights)
     return scores

@@ -110,6 +110,8 @@ class SearchIndex:
         if self.late_encoder is not None:
             self.tokens = np.load(files.tokens, mmap_mode="r")
             self.token_offsets = np.load(files.token_offsets)
+            self.piece_frequencies = (json.loads(files.token_frequencies.read_text(encoding="utf-8"))
+                                      if files.token_frequencies.exists() else None)
         self.by_provision = {u.provision: i for i, u in enumerate(self.units)}
         # units are written instrument by instrument, so each instrument is one contiguous span
         self.instrument_spans: dict[str, tuple[int, int]] = {}
@@ -216,8 +218,9 @@ class SearchIndex:
         """The second stage (kg.search.late_interaction): the candidates ranked by MaxSim join the
         fusion as a third list, under the same prior."""
         candidates = candidates[fused[candidates] > 0]
-        question = late_interaction.question_token_vectors(query, self.late_encoder, STOPWORDS)
-        scores = late_interaction.maxsim_scores(question, self.tokens, self.token_offsets, candidates)
+        question, pieces = late_interaction.question_token_vectors(query, self.late_encoder, STOPWORDS)
+        weights = late_interaction.piece_weights(pieces, self.piece_frequencies)
+        scores = late_interaction.maxsim_scores(question, self.tokens, self.token_offsets, candidates, weights)
         for rank, n in enumerate(np.argsort(-scores, kind="stable")):
             if np.isfinite(scores[n]):
                 unit = candidates[n]

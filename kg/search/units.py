@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.model import ParsedInstrument
+from kg.search.late_interaction import piece_frequencies
 from kg.search.models import VECTOR_WIDTH
 from kg.search.text_embeddings import embed_text_tokens, embed_texts
 from kg.search.vector_index import write_vector_index
@@ -163,7 +164,7 @@ def write_index(units: list[Unit], folder: Path, progress=None, points: list[Poi
                 encoder: str | None = None, late_encoder: str | None = None) -> None:
     """The index a :class:`SearchIndex` reads: units, points, their vectors (with an approximate
     index of each above kg.search.vector_index's threshold), the units' word-piece vectors by
-    ``late_encoder`` (none without one) and the encoders' keys (None: the stock model).
+    ``late_encoder`` and how many units hold each word piece (neither without one) and the encoders' keys (None: the stock model).
     ``progress(stage, done, total)`` hears of the embedding."""
     points = points or []
     folder.mkdir(parents=True, exist_ok=True)
@@ -180,6 +181,9 @@ def write_index(units: list[Unit], folder: Path, progress=None, points: list[Poi
         tokens, offsets = unit_token_vectors(units, late_encoder, reporter("embed word pieces for reranking"))
         np.save(files.tokens, tokens)
         np.save(files.token_offsets, offsets)
+        english = [u.embedding_text() for u in units if u.language == "en"]
+        frequencies = piece_frequencies(english, late_encoder, UNIT_TOKENS)
+        files.token_frequencies.write_text(json.dumps(frequencies, ensure_ascii=False), encoding="utf-8")
     files.units.write_text(json.dumps([u.__dict__ for u in units], ensure_ascii=False), encoding="utf-8")
     files.points.write_text(json.dumps([p.__dict__ for p in points], ensure_ascii=False), encoding="utf-8")
     files.encoder.write_text(json.dumps({"encoder": encoder, "late_encoder": late_encoder}), encoding="utf-8")

@@ -45,6 +45,7 @@ class SearchIndexFiles:
     encoder = _file("index.json", "the key of the encoder that embedded the index")
     tokens = _file("tokens.npy", "the units' word-piece vectors, for late interaction (kg.search.late_interaction)")
     token_offsets = _file("token_offsets.npy", "where each unit's word pieces start in tokens.npy, and the end")
+    token_frequencies = _file("token_frequencies.json", "how many units hold each word piece, to weigh a question's")
 
 
 @dataclass(frozen=True)
