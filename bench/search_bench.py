@@ -9,6 +9,7 @@ p95 < 150 ms, embedding the whole corpus (provisions and their points) from cold
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import tempfile
 import time
@@ -62,7 +63,12 @@ def main() -> None:
         model(encoder), model(late_encoder)  # loading the models is not embedding
         cold_runs = [cold_embedding(units, points, encoder, late_encoder, Path(scratch) / f"run{n}")
                      for n in range(COLD_RUNS)]
-        t = time.perf_counter()  # the last cold run's cache holds every text: nothing left to embed
+        # back to the cache that holds the encoders, given the last cold run's embeddings, which hold
+        # every text: the cached rebuild has nothing left to embed
+        os.environ["PCG_CACHE_DIR"] = scratch
+        shutil.copytree(Path(scratch) / f"run{COLD_RUNS - 1}" / "embeddings", Path(scratch) / "embeddings",
+                        dirs_exist_ok=True)
+        t = time.perf_counter()
         write_index(units, Path(scratch) / "index", points=points, encoder=encoder, late_encoder=late_encoder)
         cached = time.perf_counter() - t
     for key, value in saved.items():

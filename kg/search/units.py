@@ -164,7 +164,8 @@ def write_index(units: list[Unit], folder: Path, progress=None, points: list[Poi
                 encoder: str | None = None, late_encoder: str | None = None) -> None:
     """The index a :class:`SearchIndex` reads: units, points, their vectors (with an approximate
     index of each above kg.search.vector_index's threshold), the units' word-piece vectors by
-    ``late_encoder`` and how many units hold each word piece (neither without one) and the encoders' keys (None: the stock model).
+    ``late_encoder`` and how many units hold each word piece (neither without one) and the encoders'
+    keys (None: the stock model).
     ``progress(stage, done, total)`` hears of the embedding."""
     points = points or []
     folder.mkdir(parents=True, exist_ok=True)
