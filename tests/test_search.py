@@ -91,9 +91,9 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
 
 def test_search_quality_floor(built_graph):
     """Floors on the two sets no setting was chosen on (README, Search): the frozen test part of the
-    gold questions and the blind set. Hybrid hit@5 is 0.840 and 0.777 on them; the floors leave two
-    to five questions for the spread between training runs. The second stage (late interaction) must
-    not cost either set more than 0.01 of MRR (it gains 0.036 and 0.026). On the development part,
+    gold questions and the blind set. Hybrid hit@5 is 0.840 and 0.782 on them; the floors leave two
+    to four questions for the spread between training runs. The second stage (late interaction) must
+    not cost either set more than 0.01 of MRR (it gains 0.029 and 0.036). On the development part,
     adapting the encoder must keep its gain over the stock model, and fusing BM25 must not cost the
     adapted ranker anything."""
     from kg.evaluate import evaluate_search

@@ -25,12 +25,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from pathlib import Path
 
 import numpy as np
 
 from kg.search.adaptation import instrument_pairs, save_trained, train_contrastive
-from kg.search.models import encoder_dir, model_folder
+from kg.search.models import encoder_dir, model_folder, word_piece_tokenizer
 
 FOLDER = "late-interaction"
 # The adaptation's recipe, with MaxSim for the score. Passages are read up to 64 word pieces, as in
@@ -115,11 +114,7 @@ def piece_frequencies(texts: list[str], encoder: str, max_tokens: int) -> dict:
     """How many of ``texts`` hold each word piece, read as the encoder reads them (up to
     ``max_tokens`` word pieces, [CLS] and [SEP] left out): ``{"texts": n, "pieces": {piece: count}}``,
     written beside the word-piece vectors at build time for :func:`piece_weights`."""
-    from tokenizers import Tokenizer
-
-    tokenizer = Tokenizer.from_file(str(Path(model_folder(encoder)) / "tokenizer.json"))
-    tokenizer.no_padding()
-    tokenizer.enable_truncation(max_tokens)
+    tokenizer = word_piece_tokenizer(model_folder(encoder), max_tokens)
     counts: Counter[str] = Counter()
     for encoding in tokenizer.encode_batch([text.strip() for text in texts]):
         counts.update(set(encoding.tokens[1:-1]))
@@ -146,8 +141,7 @@ def maxsim_scores(question: np.ndarray, tokens: np.ndarray, offsets: np.ndarray,
     scores = np.full(len(candidates), -np.inf, dtype=np.float32)
     if not len(question):
         return scores
-    weights = np.ones(len(question), dtype=np.float32) if weights is None else weights
-    if not weights.sum() > 0:  # every piece in every unit: no piece tells them apart, so count all alike
+    if weights is None or not weights.sum() > 0:  # all zero: every piece in every unit, so count all alike
         weights = np.ones(len(question), dtype=np.float32)
     weights = weights / weights.sum()
     for n, unit in enumerate(candidates):

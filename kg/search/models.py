@@ -51,6 +51,17 @@ def model_folder(encoder: str | None = None) -> str:
     return stock_model_path() if encoder is None else str(require_encoder(encoder))
 
 
+def word_piece_tokenizer(folder: str | Path, max_tokens: int):
+    """The model's own tokenizer (``tokenizer.json``, the tokenizers library, without transformers),
+    unpadded and cut at ``max_tokens`` word pieces, [CLS] and [SEP] included, as the model reads a text."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_tokens)
+    return tokenizer
+
+
 def require_mean_pooling(folder: str | Path) -> None:
     """Both encoders (kg.search.text_embeddings's and kg.search.question_embedding's) compute a
     mean of token vectors: refuse a model that pools otherwise rather than give it wrong vectors."""

@@ -25,7 +25,7 @@ from scipy.special import erf
 
 from kg.caching import loaded_once
 from kg.errors import QuestionEncoderError
-from kg.search.models import MAX_TOKENS, model_folder, require_mean_pooling
+from kg.search.models import MAX_TOKENS, model_folder, require_mean_pooling, word_piece_tokenizer
 
 SUPPORTED = {"model_type": "bert", "hidden_act": "gelu", "position_embedding_type": "absolute"}
 
@@ -42,7 +42,6 @@ def _gelu(x: np.ndarray) -> np.ndarray:
 class QuestionEncoder:
     def __init__(self, folder: str | Path, max_tokens: int):
         from safetensors.numpy import load_file
-        from tokenizers import Tokenizer
 
         folder = Path(folder)
         require_mean_pooling(folder)
@@ -54,9 +53,7 @@ class QuestionEncoder:
                                        f"only by {SUPPORTED}")
         self.heads = config["num_attention_heads"]
         self.eps = config["layer_norm_eps"]
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_tokens)
+        self.tokenizer = word_piece_tokenizer(folder, max_tokens)
         weights = load_file(str(folder / "model.safetensors"))
         weights = {k.removeprefix("bert."): v.astype(np.float32) for k, v in weights.items()}
 
