@@ -31,6 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_DIR = REPO_ROOT / "ontology"
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 THEMES_DATA_DIR = Path(__file__).resolve().parent / "themes_data"  # the theme classifier's examples and labels
+SEARCH_DATA_DIR = Path(__file__).resolve().parent / "search_data"  # questions the search encoder is adapted on
 DEFAULT_BASE_IRI = "https://w3id.org/policy-coherence-graph/"
 ONTOLOGY_NS = "https://w3id.org/policy-coherence-graph/ontology#"
 

@@ -91,17 +91,17 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
 
 def test_search_quality_floor(built_graph):
     """Floors on the two sets no setting was chosen on (README, Search): the frozen test part of the
-    gold questions and the blind set. Hybrid hit@5 is 0.840 and 0.782 on them; the floors leave two
-    to four questions for the spread between training runs. The second stage (late interaction) must
-    not cost either set more than 0.01 of MRR (it gains 0.029 and 0.036). On the development part,
-    adapting the encoder must keep its gain over the stock model, and fusing BM25 must not cost the
-    adapted ranker anything."""
+    gold questions and the blind set. Hybrid hit@5 is 0.840 and 0.814 on them, MRR 0.684 and 0.651;
+    the floors leave two to four questions for the spread between training runs. The second stage
+    (late interaction) must not cost either set more than 0.01 of MRR (it gains 0.037 and 0.042).
+    On the development part, adapting the encoder must keep its gain over the stock model, and
+    fusing BM25 must not cost the adapted ranker anything."""
     from kg.evaluate import evaluate_search
 
     report = evaluate_search(compare_stock=True)
-    for which, floor in (("test", 0.82), ("blind", 0.76)):
+    for which, floor, mrr_floor in (("test", 0.82, 0.66), ("blind", 0.79, 0.62)):
         hybrid = report[which]["hybrid"]
-        assert hybrid["hit@5"] >= floor, (which, hybrid)
+        assert hybrid["hit@5"] >= floor and hybrid["mrr"] >= mrr_floor, (which, hybrid)
         assert hybrid["hit@10"] >= hybrid["hit@5"]
         assert hybrid["mrr"] >= report[which]["hybrid, first stage"]["mrr"] - 0.01, (which, hybrid)
     dev = report["dev"]

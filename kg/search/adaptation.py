@@ -8,6 +8,14 @@ vocabulary without any labelled question:
 - one sentence of a paragraph should find the rest of the paragraph (the inverse cloze task of
   Lee, Chang and Toutanova, 2019, "Latent Retrieval for Weakly Supervised Open Domain QA").
 
+A third task teaches it how people ask: a plain-language question written for a provision should
+find it ("What must a firm do if it cannot finish checking who a customer is?"). The questions
+(``kg/search_data/generated_questions.jsonl``, about one per provision of the shipped corpus) were
+written by language-model sessions that saw only the provisions' texts, as InPars (Bonifacio et al.,
+2022) and Promptagator (Dai et al., 2022) generate training queries; none shares 70% of its content
+words with a question of any evaluation set (kg/search_data/README.md). An instrument added later
+has none, and is read through the other two tasks.
+
 One epoch of contrastive training with in-batch negatives (the loss of sentence-transformers'
 MultipleNegativesRankingLoss, symmetric) takes a few minutes on two CPU cores. The word embeddings
 and the lowest layers stay frozen: it halves the work and keeps the model's general English.
@@ -60,19 +68,24 @@ import json
 import random
 import re
 import shutil
+import warnings
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from kg.config import cache_dir, encoder_reuse_share
+from kg.caching import loaded_once
+from kg.config import SEARCH_DATA_DIR, cache_dir, encoder_reuse_share
 from kg.errors import UsageError
 from kg.search.models import MODEL_NAME, encoder_dir, stock_model_path
 
 # version 2: each paragraph's held-out sentence is drawn from its own seed (version 1 drew them in
-# turn from one generator, so adding an instrument changed the pairs of every instrument after it)
-RECIPE = {"version": 2, "epochs": 1, "batch": 32, "learning_rate": 3e-5, "scale": 20.0, "max_tokens": 64,
+# turn from one generator, so adding an instrument changed the pairs of every instrument after it);
+# version 3: the generated questions join the pairs
+RECIPE = {"version": 3, "epochs": 1, "batch": 32, "learning_rate": 3e-5, "scale": 20.0, "max_tokens": 64,
           "frozen_layers": 2, "seed": 0}
+GENERATED_QUESTIONS = SEARCH_DATA_DIR / "generated_questions.jsonl"
+MAX_QUESTION_CHARS = 400
 MIN_SENTENCE_WORDS = 6  # a shorter "sentence" is a list fragment, too thin to stand for its paragraph
 # A cached encoder is reused for a corpus when at most this share of the corpus's training pairs is
 # new to it (why 25%: the module's docstring and README).
@@ -105,8 +118,49 @@ def training_pairs(units) -> list[tuple[str, str]]:
 
 def instrument_pairs(units) -> list[tuple[str, tuple[str, str]]]:
     """(instrument id, (query, passage)) for :func:`training_pairs`. A unit's pairs depend on that
-    unit alone (its held-out sentence is drawn from a generator seeded by its provision id); only
-    their order, shuffled once, depends on the whole corpus."""
+    unit alone (its held-out sentence is drawn from a generator seeded by its provision id, and its
+    generated questions are those written for its provision id); only their order depends on the
+    whole corpus. The self-supervised pairs are shuffled once, as before the generated questions
+    existed; those are appended in the file's order, and all are shuffled again."""
+    pairs = _self_supervised_pairs(units)
+    english = {unit.provision: unit for unit in units if unit.language == "en"}
+    for provision, question in generated_questions():
+        unit = english.get(provision)
+        if unit is not None:
+            pairs.append((unit.instrument, (question, unit.embedding_text())))
+    random.Random(RECIPE["seed"]).shuffle(pairs)
+    return pairs
+
+
+@loaded_once(maxsize=1)
+def generated_questions(path: Path = GENERATED_QUESTIONS) -> tuple[tuple[str, str], ...]:
+    """(provision id, question) of each line of ``path`` (the module's docstring) that holds both as
+    text; a line that does not is left out, with a warning that names it."""
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as error:
+            row, problem = None, f"not JSON ({error})"
+        else:
+            problem = None
+        if row is not None:
+            provision, question = (row.get("provision"), row.get("question")) if isinstance(row, dict) else (None, None)
+            if not (isinstance(provision, str) and isinstance(question, str) and question.strip()):
+                problem = 'not an object with a "provision" and a "question", each a string'
+            elif len(question) > MAX_QUESTION_CHARS:
+                problem = f"a question longer than {MAX_QUESTION_CHARS} characters"
+            else:
+                found.append((provision, " ".join(question.split())))
+        if problem:
+            warnings.warn(f"{path}, line {number}: {problem}; the line is left out of the search encoder's "
+                          "training", stacklevel=2)
+    return tuple(found)
+
+
+def _self_supervised_pairs(units) -> list[tuple[str, tuple[str, str]]]:
     pairs = []
     for unit in units:
         if unit.language != "en":
