@@ -9,12 +9,13 @@ vocabulary without any labelled question:
   Lee, Chang and Toutanova, 2019, "Latent Retrieval for Weakly Supervised Open Domain QA").
 
 A third task teaches it how people ask: a plain-language question written for a provision should
-find it ("What must a firm do if it cannot finish checking who a customer is?"). The questions
-(``kg/search_data/generated_questions.jsonl``, about one per provision of the shipped corpus) were
-written by language-model sessions that saw only the provisions' texts, as InPars (Bonifacio et al.,
-2022) and Promptagator (Dai et al., 2022) generate training queries; none shares 70% of its content
-words with a question of any evaluation set (kg/search_data/README.md). An instrument added later
-has none, and is read through the other two tasks.
+find it ("Does a firm have to keep records of why it refused or ended a customer relationship after
+failed identity checks?" → Art. 21(3) AMLR). The questions (``kg/search_data/generated_questions.jsonl``,
+about one per provision of the shipped corpus) were written by language-model sessions that saw only
+the provisions' texts, as InPars (Bonifacio et al., 2022) and Promptagator (Dai et al., 2022)
+generate training queries; none holds 80% of the words or 70% of the content-word stems of a
+question of any evaluation set (kg/search_data/README.md). An instrument added later has none, and
+is read through the other two tasks.
 
 One epoch of contrastive training with in-batch negatives (the loss of sentence-transformers'
 MultipleNegativesRankingLoss, symmetric) takes a few minutes on two CPU cores. The word embeddings
@@ -143,21 +144,24 @@ def generated_questions(path: Path = GENERATED_QUESTIONS) -> tuple[tuple[str, st
         try:
             row = json.loads(line)
         except ValueError as error:
-            row, problem = None, f"not JSON ({error})"
+            problem = f"not JSON ({error})"
         else:
-            problem = None
-        if row is not None:
-            provision, question = (row.get("provision"), row.get("question")) if isinstance(row, dict) else (None, None)
-            if not (isinstance(provision, str) and isinstance(question, str) and question.strip()):
-                problem = 'not an object with a "provision" and a "question", each a string'
-            elif len(question) > MAX_QUESTION_CHARS:
-                problem = f"a question longer than {MAX_QUESTION_CHARS} characters"
-            else:
-                found.append((provision, " ".join(question.split())))
+            problem = _question_problem(row)
         if problem:
             warnings.warn(f"{path}, line {number}: {problem}; the line is left out of the search encoder's "
                           "training", stacklevel=2)
+        else:
+            found.append((row["provision"], " ".join(row["question"].split())))
     return tuple(found)
+
+
+def _question_problem(row) -> str | None:
+    if not (isinstance(row, dict) and isinstance(row.get("provision"), str)
+            and isinstance(row.get("question"), str) and row["question"].strip()):
+        return 'not an object with a "provision" and a "question", each a string'
+    if len(row["question"]) > MAX_QUESTION_CHARS:
+        return f"a question longer than {MAX_QUESTION_CHARS} characters"
+    return None
 
 
 def _self_supervised_pairs(units) -> list[tuple[str, tuple[str, str]]]:
