@@ -37,7 +37,7 @@ pairs of the corpus it builds, then (:func:`encoder_for_build`):
 
 Search embeddings are cached by encoder key and text, so when an encoder is reused only the new
 texts are embedded: adding an instrument costs its own parsing, extraction and embeddings, not a
-four-minute adaptation and a re-embedding of the corpus. Reuses do not drift without bound: the
+five-minute adaptation and a re-embedding of the corpus. Reuses do not drift without bound: the
 unseen share is counted against the encoder's own training pairs, so instruments added one after
 another accumulate until they pass the threshold, and the next build adapts anew to everything.
 ``kg build --readapt`` asks for the encoder adapted to exactly the corpus being built (trained
