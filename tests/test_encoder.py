@@ -67,6 +67,17 @@ def test_each_generated_question_is_paired_with_the_provision_it_was_written_for
     assert not any(query == question for query, _ in without)
 
 
+def test_bm25_reads_the_questions_written_for_a_provision_and_the_encoder_does_not(shipped_units):
+    questions = generated_questions()
+    by_provision = {u.provision: u for u in shipped_units}
+    assert sum(len(u.questions) for u in shipped_units) == len(questions)
+    provision, question = questions[0]
+    unit = by_provision[provision]
+    assert question in unit.questions and question in unit.lexical_text()
+    assert question not in unit.embedding_text()
+    assert not any(u.questions for u in shipped_units if u.language != "en")
+
+
 def test_no_generated_question_nearly_repeats_an_evaluation_question():
     """The rule kg/search_data/README.md states: none holds 80% of an evaluation question's words or
     70% of its content-word stems, so training on them does not inflate the figures."""

@@ -89,17 +89,34 @@ def test_null_bytes_and_control_characters_through_the_api(built_graph):
     assert hits and any("Control characters" in n for n in notes)
 
 
+def test_a_provision_is_found_by_words_only_its_generated_questions_use(built_graph):
+    """Document expansion: BM25 reads the plain-language questions written for each provision
+    (kg/search_data), so a word the law never uses ("regulator", where it says "supervisor" or
+    "competent authority") still finds the provisions people ask about in that word."""
+    from kg.search.answering import search
+    from kg.search.ranking import current_index, tokens
+
+    units = current_index().units
+    in_law = {word for u in units for word in tokens(f"{u.embedding_text()} {u.context}")}
+    asked = Counter(word for u in units for word in set(tokens(" ".join(u.questions))) - in_law)
+    word = max(asked, key=lambda w: (asked[w], w))  # the everyday word most asked with, that the law lacks
+    asked_about = tuple(u.provision for u in units if word in tokens(" ".join(u.questions)))
+    hits, _ = search(word, k=10, mode="lexical", with_related=False)
+    assert hits, word
+    assert all(hit.provision.startswith(asked_about) for hit in hits), word
+
+
 def test_search_quality_floor(built_graph):
     """Floors on the two sets no setting was chosen on (README, Search): the frozen test part of the
-    gold questions and the blind set. Hybrid hit@5 is 0.840 and 0.814 on them, MRR 0.684 and 0.651;
-    the floors leave two to four questions for the spread between training runs. The second stage
-    (late interaction) must not cost either set more than 0.01 of MRR (it gains 0.037 and 0.042).
+    gold questions and the blind set. Hybrid hit@5 is 0.850 and 0.856 on them, MRR 0.708 and 0.672;
+    the floors leave two to five questions for the spread between training runs. The second stage
+    (late interaction) must not cost either set more than 0.01 of MRR (it gains 0.030 and 0.010).
     On the development part, adapting the encoder must keep its gain over the stock model, and
     fusing BM25 must not cost the adapted ranker anything."""
     from kg.evaluate import evaluate_search
 
     report = evaluate_search(compare_stock=True)
-    for which, floor, mrr_floor in (("test", 0.82, 0.66), ("blind", 0.79, 0.62)):
+    for which, floor, mrr_floor in (("test", 0.83, 0.68), ("blind", 0.83, 0.64)):
         hybrid = report[which]["hybrid"]
         assert hybrid["hit@5"] >= floor and hybrid["mrr"] >= mrr_floor, (which, hybrid)
         assert hybrid["hit@10"] >= hybrid["hit@5"]

@@ -1,6 +1,7 @@
 """Ranking the index's units for a question: dense cosine similarity (a unit's own, mixed with its
-best point's) and BM25 over the same units, fused by reciprocal rank fusion, with recitals behind
-enacting terms and the instruments a question names ahead; the loaded index, once per process."""
+best point's) and BM25 over the same units (their text, enclosing headings and the questions written
+for them: ``Unit.lexical_text``), fused by reciprocal rank fusion, with recitals behind enacting terms
+and the instruments a question names ahead; the loaded index, once per process."""
 
 from __future__ import annotations
 

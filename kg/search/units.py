@@ -6,12 +6,13 @@ their vectors and the key of the encoder that made them."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ingest.model import ParsedInstrument
+from kg.search.adaptation import generated_questions
 from kg.search.late_interaction import piece_frequencies
 from kg.search.models import VECTOR_WIDTH
 from kg.search.text_embeddings import embed_text_tokens, embed_texts
@@ -38,13 +39,16 @@ class Unit:
     short_title: str
     language: str = "en"
     context: str = ""  # headings of the enclosing Part/Chapter/Title, read by BM25 only
+    # plain-language questions written for the provision (kg/search_data), read by BM25 only: document
+    # expansion, so a question in everyday words meets the words people use for it, not only the law's
+    questions: list[str] = field(default_factory=list)
 
     def embedding_text(self) -> str:
         heading = f" — {self.heading}" if self.heading else ""
         return f"{self.short_title}, {self.citation}{heading}: {self.text}"
 
     def lexical_text(self) -> str:
-        return f"{self.embedding_text()} {self.context}"
+        return " ".join([self.embedding_text(), self.context, *self.questions])
 
 
 @dataclass
@@ -91,6 +95,9 @@ def index_points(pairs: list[tuple[object, ParsedInstrument]]) -> list[Point]:
 
 
 def _units_with_nodes(pairs) -> list[tuple[Unit, object]]:
+    questions: dict[str, list[str]] = {}
+    for provision, question in generated_questions():
+        questions.setdefault(provision, []).append(question)
     units = []
     for instrument, parsed in pairs:
         meta = instrument.meta
@@ -106,7 +113,7 @@ def _units_with_nodes(pairs) -> list[tuple[Unit, object]]:
                 heading = node.heading or (parent.heading if paragraph_level else None)
                 units.append((Unit(node.id, instrument.id, meta["jurisdiction"], node.citation, group, heading,
                                    node.text(parsed.text), meta["short_title"], meta.get("language", "en"),
-                                   _division_headings(index, node)), node))
+                                   _division_headings(index, node), questions.get(node.id, [])), node))
     return units
 
 
