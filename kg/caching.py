@@ -21,6 +21,7 @@ def loaded_once(maxsize: int = 2):
             with lock:
                 return cached(*args)
 
+        once.cache_clear = cached.cache_clear  # as a new process would start: tests only
         return once
 
     return decorate

@@ -16,7 +16,7 @@ from kg.errors import EmbeddingModelError, QuestionEncoderError
 from kg.evaluate import GOLD_DIR, read_jsonl
 from kg.search.models import MAX_TOKENS, model_folder, stock_model_path
 from kg.search.question_embedding import QuestionEncoder
-from kg.search.text_embeddings import MeanPoolingEncoder, embed_texts
+from kg.search.text_embeddings import MeanPoolingEncoder, embed_text_tokens, embed_texts
 from tests.conftest import REPO
 
 # sentence-transformers computes in float32 too; the orders of summation differ
@@ -106,3 +106,28 @@ def test_a_model_that_is_not_bert_is_refused_for_questions(tmp_path):
     with pytest.raises(QuestionEncoderError) as raised:
         QuestionEncoder(tmp_path / "model", MAX_TOKENS)
     assert "E013" in str(raised.value) and "silu" in str(raised.value)
+
+
+def test_an_encoder_trained_again_in_place_is_not_read_from_the_cache(tmp_path, monkeypatch):
+    """Regression: the reranking encoder is trained again under the same key when its recipe changes
+    (kg.search.late_interaction), and its word-piece vectors were read back from the embedding cache,
+    as the weights it had before made them."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from kg.search import text_embeddings
+    from kg.search.adaptation import save_trained
+    from kg.search.models import encoder_dir, stock_model_path
+
+    monkeypatch.setenv("PCG_CACHE_DIR", str(tmp_path))
+    key, texts = "trained-again-in-place", ["Each State Party shall adopt such legislative measures."]
+    trained = SentenceTransformer(stock_model_path(), device="cpu")
+    save_trained(trained, encoder_dir(key), {"recipe": {"version": 1}})
+    before = embed_text_tokens(texts, encoder=key)[0]
+    with torch.no_grad():
+        trained[0].auto_model.encoder.layer[-1].output.dense.weight.mul_(0.5)
+    save_trained(trained, encoder_dir(key), {"recipe": {"version": 2}})
+    text_embeddings.model.cache_clear()  # a new build is a new process
+    after = embed_text_tokens(texts, encoder=key)[0]
+    assert before.shape == after.shape and np.abs(before - after).max() > 0.01
+    assert np.abs(embed_text_tokens(texts, encoder=key)[0] - after).max() == 0  # and cached again

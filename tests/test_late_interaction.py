@@ -125,3 +125,22 @@ def test_an_index_without_word_pieces_ranks_by_the_first_stage(index):
     first = index.first_stage()
     assert first.late_encoder is None and index.late_encoder is not None
     assert index.with_stock_encoder().late_encoder is None
+
+
+def test_the_reranking_encoder_trains_on_the_generated_questions_pairs():
+    from ingest.catalogue import list_instruments
+    from kg.search.adaptation import generated_questions, training_pairs
+    from kg.search.units import index_units
+
+    units = index_units([(i, i.parse()) for i in list_instruments()])
+    asked = {question for _, question in generated_questions()}
+    pairs = late_interaction.reranker_pairs(units)
+    assert len(pairs) == len(asked) and all(query in asked for query, _ in pairs)
+    everything = training_pairs(units)
+    assert pairs == [pair for pair in everything if pair[0] in asked]  # in the adaptation's order
+    # a corpus with too few questions (an instrument built apart from the shipped corpus's) trains
+    # on the first half of all its pairs, as before the questions
+    small = [u for u in units if u.instrument == "slavery-convention-1926"]
+    assert 0 < sum(len(u.questions) for u in small) < late_interaction.RECIPE["min_question_pairs"]
+    half = training_pairs(small)
+    assert late_interaction.reranker_pairs(small) == half[: max(late_interaction.RECIPE["batch"], round(len(half) / 2))]

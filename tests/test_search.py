@@ -108,15 +108,15 @@ def test_a_provision_is_found_by_words_only_its_generated_questions_use(built_gr
 
 def test_search_quality_floor(built_graph):
     """Floors on the two sets no setting was chosen on (README, Search): the frozen test part of the
-    gold questions and the blind set. Hybrid hit@5 is 0.850 and 0.856 on them, MRR 0.708 and 0.672;
-    the floors leave two to five questions for the spread between training runs. The second stage
-    (late interaction) must not cost either set more than 0.01 of MRR (it gains 0.030 and 0.010).
+    gold questions and the blind set. Hybrid hit@5 is 0.860 and 0.851 on them, MRR 0.721 and 0.686;
+    the floors leave three and four questions for the spread between training runs. The second stage
+    (late interaction) must not cost either set more than 0.01 of MRR (it gains 0.043 and 0.024).
     On the development part, adapting the encoder must keep its gain over the stock model, and
     fusing BM25 must not cost the adapted ranker anything."""
     from kg.evaluate import evaluate_search
 
     report = evaluate_search(compare_stock=True)
-    for which, floor, mrr_floor in (("test", 0.83, 0.68), ("blind", 0.83, 0.64)):
+    for which, floor, mrr_floor in (("test", 0.83, 0.69), ("blind", 0.83, 0.66)):
         hybrid = report[which]["hybrid"]
         assert hybrid["hit@5"] >= floor and hybrid["mrr"] >= mrr_floor, (which, hybrid)
         assert hybrid["hit@10"] >= hybrid["hit@5"]

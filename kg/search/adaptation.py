@@ -35,7 +35,8 @@ pairs of the corpus it builds, then (:func:`encoder_for_build`):
    the fewest pairs that are no longer in the corpus;
 3. else adapts a new encoder to the whole corpus being built.
 
-Search embeddings are cached by encoder key and text, so when an encoder is reused only the new
+Search embeddings are cached by encoder (its key and a digest of its ``adaptation.json``,
+kg.search.models.encoder_fingerprint) and text, so when an encoder is reused only the new
 texts are embedded: adding an instrument costs its own parsing, extraction and embeddings, not a
 five-minute adaptation and a re-embedding of the corpus. Reuses do not drift without bound: the
 unseen share is counted against the encoder's own training pairs, so instruments added one after

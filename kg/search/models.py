@@ -6,6 +6,7 @@ of the token vectors: a model that pools otherwise is refused here, before eithe
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -43,6 +44,17 @@ def require_encoder(key: str) -> Path:
         raise EncoderError(f"the search index was built with encoder {key}, which is not in {folder.parent}: "
                            "run 'python -m kg build --force' to adapt it again")
     return folder
+
+
+def encoder_fingerprint(encoder: str | None) -> str:
+    """What names an encoder's weights in a cache of what it computed: the stock model's name, or an
+    adapted encoder's key with a digest of its ``adaptation.json``, which is written with its weights.
+    The key alone is not enough: the reranking encoder is trained again in place, under the same key,
+    when its recipe changes (kg.search.late_interaction)."""
+    if encoder is None:
+        return MODEL_NAME
+    record = (require_encoder(encoder) / "adaptation.json").read_bytes()
+    return f"{encoder}:{hashlib.sha256(record).hexdigest()[:16]}"
 
 
 def model_folder(encoder: str | None = None) -> str:

@@ -15,7 +15,8 @@ import numpy as np
 
 from kg.caching import loaded_once
 from kg.config import cache_dir
-from kg.search.models import MAX_TOKENS, MODEL_NAME, VECTOR_WIDTH, model_folder, require_mean_pooling
+from kg.search.models import (MAX_TOKENS, MODEL_NAME, VECTOR_WIDTH, encoder_fingerprint, model_folder,
+                              require_mean_pooling)
 
 BATCH = 32
 
@@ -70,8 +71,9 @@ def model(encoder: str | None = None) -> MeanPoolingEncoder:
     return MeanPoolingEncoder(model_folder(encoder))
 
 
-def text_key(text: str, encoder: str | None = None, max_tokens: int = MAX_TOKENS) -> str:
-    return hashlib.sha256(f"{encoder or MODEL_NAME}\0{max_tokens}\0{text}".encode()).hexdigest()[:32]
+def text_key(text: str, weights: str, max_tokens: int = MAX_TOKENS) -> str:
+    """The cache key of ``text`` read by the encoder whose :func:`encoder_fingerprint` is ``weights``."""
+    return hashlib.sha256(f"{weights}\0{max_tokens}\0{text}".encode()).hexdigest()[:32]
 
 
 def embeddings_dir() -> Path:
@@ -118,7 +120,8 @@ def _encoded(texts: list[str], progress, cache: str, encoder: str | None, max_to
     computed and added to it."""
     folder = embeddings_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    keys = [text_key(t, encoder, max_tokens) for t in texts]
+    weights = encoder_fingerprint(encoder)
+    keys = [text_key(t, weights, max_tokens) for t in texts]
     store_path = folder / f"{cache}.npz"
     cached: dict[str, np.ndarray] = {}
     if store_path.exists():
