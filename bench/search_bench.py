@@ -23,11 +23,15 @@ RESULTS = REPO / "bench" / "results" / "search.json"
 COLD_RUNS = 3
 
 
-def cold_embedding(units, points, encoder: str, late_encoder: str, cache: Path) -> tuple[float, float, float]:
+def cold_embedding(units, points, encoder: str, late_encoder: str, cache: Path,
+                   encoders: Path) -> tuple[float, float, float]:
     """Seconds to embed the provisions, their points, then the provisions' word pieces for
-    reranking, into an empty embedding cache."""
+    reranking, into an empty embedding cache (beside the trained ``encoders``, which the cache's keys
+    name by their weights)."""
     from kg.search.units import point_vectors, unit_token_vectors, unit_vectors
 
+    cache.mkdir(parents=True)
+    (cache / "encoders").symlink_to(encoders, target_is_directory=True)
     os.environ["PCG_CACHE_DIR"] = str(cache)
     t = time.perf_counter()
     unit_vectors(units, encoder=encoder)
@@ -61,8 +65,8 @@ def main() -> None:
         late_encoder = trained_late_encoder(encoder, units)
         training_late = time.perf_counter() - t
         model(encoder), model(late_encoder)  # loading the models is not embedding
-        cold_runs = [cold_embedding(units, points, encoder, late_encoder, Path(scratch) / f"run{n}")
-                     for n in range(COLD_RUNS)]
+        cold_runs = [cold_embedding(units, points, encoder, late_encoder, Path(scratch) / f"run{n}",
+                                    Path(scratch) / "encoders") for n in range(COLD_RUNS)]
         # back to the cache that holds the encoders, given the last cold run's embeddings, which hold
         # every text: the cached rebuild has nothing left to embed
         os.environ["PCG_CACHE_DIR"] = scratch
