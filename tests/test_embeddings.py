@@ -117,7 +117,7 @@ def test_an_encoder_trained_again_in_place_is_not_read_from_the_cache(tmp_path, 
 
     from kg.search import text_embeddings
     from kg.search.adaptation import save_trained
-    from kg.search.models import encoder_dir, stock_model_path
+    from kg.search.models import encoder_dir
 
     monkeypatch.setenv("PCG_CACHE_DIR", str(tmp_path))
     key, texts = "trained-again-in-place", ["Each State Party shall adopt such legislative measures."]

@@ -138,8 +138,8 @@ def test_the_reranking_encoder_trains_on_the_generated_questions_pairs():
     assert len(pairs) == len(asked) and all(query in asked for query, _ in pairs)
     everything = training_pairs(units)
     assert pairs == [pair for pair in everything if pair[0] in asked]  # in the adaptation's order
-    # a corpus with too few questions (an instrument built apart from the shipped corpus's) trains
-    # on the first half of all its pairs, as before the questions
+    # a corpus with too few questions (one other than the shipped corpus, for which no questions were
+    # written) trains on the first half of all its pairs, as before the questions
     small = [u for u in units if u.instrument == "slavery-convention-1926"]
     assert 0 < sum(len(u.questions) for u in small) < late_interaction.RECIPE["min_question_pairs"]
     half = training_pairs(small)
